@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+/// @title IOTPAY unidirectional payment channels (one shared contract for all channels)
+/// @notice A payer locks native coin or an ERC-20 token for a payee. The payer signs EIP-712 vouchers
+///         for the cumulative amount owed; the payee claims the latest voucher whenever it likes (only the
+///         increase is paid out), for one channel or many at once. The payer closes cooperatively with a
+///         payee-signed close intent, or alone after a challenge period during which the payee can still claim.
+/// @dev Storage: exactly one slot per channel, at slot number == channel id (a keccak256 output, so it cannot
+///      collide with anything else; the contract has no other persistent storage). The channel parameters
+///      (payer, payee, token, salt) are not stored: callers pass them and the contract re-derives the id.
+///      Slot layout (low to high bits): deposit uint112 | claimed uint112 | closesAt uint32.
+///      closesAt == 0: open; closesAt > now: closing (payee may still claim);
+///      closesAt <= now: challenge period over (payer may withdraw); after close/withdraw the slot keeps
+///      deposit == claimed and closesAt == 1, a tombstone so the id can never be reopened (old vouchers
+///      can never be replayed against a new deposit).
+contract IotpayChannels {
+    // ---------------------------------------------------------------- errors
+    error InvalidPayee();
+    error InvalidAmount();
+    error InvalidValue();
+    error ChannelExists();
+    error ChannelNotOpen();
+    error ChannelClosing();
+    error ChallengePeriodActive();
+    error ChallengePeriodOver();
+    error InvalidSignature();
+    error VoucherNotNewer();
+    error AmountExceedsDeposit();
+    error NothingToWithdraw();
+    error TransferFailed();
+    error Reentrancy();
+
+    // ---------------------------------------------------------------- events
+    /// @notice A channel was opened. All parameters needed to re-derive the id are in the log.
+    event ChannelOpened(
+        bytes32 indexed channelId, address indexed payer, address indexed payee, address token, uint256 salt, uint256 deposit
+    );
+    /// @notice The payer added funds.
+    event ChannelToppedUp(bytes32 indexed channelId, uint256 amount, uint256 newDeposit);
+    /// @notice The payee claimed a voucher; `cumulativeClaimed` is the new total paid out on this channel.
+    event ChannelClaimed(bytes32 indexed channelId, uint256 cumulativeClaimed);
+    /// @notice The payer started a unilateral close; the payee can claim until `closesAt` (unix seconds).
+    event ChannelCloseStarted(bytes32 indexed channelId, uint256 closesAt);
+    /// @notice The channel is settled: `totalPaid` went to the payee over its lifetime, `refunded` back to the payer.
+    event ChannelClosed(bytes32 indexed channelId, uint256 totalPaid, uint256 refunded);
+
+    // ---------------------------------------------------------------- EIP-712
+    bytes32 public constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 public constant VOUCHER_TYPEHASH = keccak256("Voucher(bytes32 channelId,uint256 cumulativeAmount)");
+    bytes32 public constant CLOSE_INTENT_TYPEHASH = keccak256("CloseIntent(bytes32 channelId,uint256 finalAmount)");
+    bytes32 private constant NAME_HASH = keccak256("IOTPAY");
+    bytes32 private constant VERSION_HASH = keccak256("1");
+
+    /// @dev secp256k1n / 2; signatures with a larger s are rejected (malleability, EIP-2).
+    uint256 private constant HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
+    uint256 private constant MAX_AMOUNT = (1 << 112) - 1;
+    uint256 private constant AMOUNT_MASK = (1 << 112) - 1;
+    uint256 private constant TOMBSTONE_CLOSES_AT = 1;
+    /// @dev transient storage slot of the reentrancy lock
+    uint256 private constant LOCK_SLOT = 0x1;
+
+    /// @notice Length of the payer's unilateral close challenge period in seconds.
+    uint256 public immutable challengePeriod;
+    uint256 private immutable _cachedChainId;
+    bytes32 private immutable _cachedDomainSeparator;
+
+    /// @notice One item of a batch claim (payee = msg.sender, token shared by the batch).
+    struct BatchItem {
+        address payer;
+        uint256 salt;
+        uint256 cumulativeAmount;
+        uint8 v;
+        bytes32 r;
+        bytes32 s;
+    }
+
+    constructor(uint32 challengePeriodSeconds) {
+        if (challengePeriodSeconds == 0) revert InvalidAmount();
+        challengePeriod = challengePeriodSeconds;
+        _cachedChainId = block.chainid;
+        _cachedDomainSeparator = _buildDomainSeparator();
+    }
+
+    modifier nonReentrant() {
+        bool locked;
+        assembly ("memory-safe") {
+            locked := tload(LOCK_SLOT)
+            tstore(LOCK_SLOT, 1)
+        }
+        if (locked) revert Reentrancy();
+        _;
+        assembly ("memory-safe") {
+            tstore(LOCK_SLOT, 0)
+        }
+    }
+
+    // ================================================================ views
+
+    /// @notice EIP-712 domain separator {name:"IOTPAY", version:"1", chainId, verifyingContract}.
+    function domainSeparator() public view returns (bytes32) {
+        return block.chainid == _cachedChainId ? _cachedDomainSeparator : _buildDomainSeparator();
+    }
+
+    /// @notice Channel id = keccak256(abi.encode(chainid, address(this), payer, payee, token, salt)).
+    function channelId(address payer, address payee, address token, uint256 salt) public view returns (bytes32) {
+        return _channelId(payer, payee, token, salt);
+    }
+
+    /// @notice Channel state; all zero if the channel never existed.
+    /// @return deposit total locked by the payer, claimed total paid to the payee, closesAt 0 while open,
+    ///         end of the challenge period while closing, 1 once closed.
+    function channel(bytes32 id) external view returns (uint256 deposit, uint256 claimed, uint256 closesAt) {
+        uint256 st;
+        assembly ("memory-safe") {
+            st := sload(id)
+        }
+        return (st & AMOUNT_MASK, (st >> 112) & AMOUNT_MASK, st >> 224);
+    }
+
+    /// @notice EIP-712 digest the payer signs for a voucher.
+    function voucherDigest(bytes32 id, uint256 cumulativeAmount) external view returns (bytes32) {
+        return _digest(VOUCHER_TYPEHASH, id, cumulativeAmount);
+    }
+
+    /// @notice EIP-712 digest the payee signs for a cooperative close.
+    function closeIntentDigest(bytes32 id, uint256 finalAmount) external view returns (bytes32) {
+        return _digest(CLOSE_INTENT_TYPEHASH, id, finalAmount);
+    }
+
+    // ================================================================ payer
+
+    /// @notice Open a channel from msg.sender to `payee`. Native coin: token = address(0) and msg.value == amount.
+    ///         ERC-20: msg.value == 0 and the contract pulls `amount` with transferFrom (approve first).
+    ///         Fee-on-transfer and rebasing tokens are not supported.
+    function open(address payee, address token, uint256 salt, uint256 amount)
+        external
+        payable
+        nonReentrant
+        returns (bytes32 id)
+    {
+        if (payee == address(0) || payee == msg.sender) revert InvalidPayee();
+        if (amount == 0 || amount > MAX_AMOUNT) revert InvalidAmount();
+        if (msg.value != (token == address(0) ? amount : 0)) revert InvalidValue();
+        id = _channelId(msg.sender, payee, token, salt);
+        if (_load(id) != 0) revert ChannelExists();
+        _store(id, amount);
+        emit ChannelOpened(id, msg.sender, payee, token, salt, amount);
+        if (token != address(0)) _pull(token, msg.sender, amount);
+    }
+
+    /// @notice Add funds to an open channel (not while closing).
+    function topUp(address payee, address token, uint256 salt, uint256 amount) external payable nonReentrant {
+        if (amount == 0) revert InvalidAmount();
+        if (msg.value != (token == address(0) ? amount : 0)) revert InvalidValue();
+        bytes32 id = _channelId(msg.sender, payee, token, salt);
+        uint256 st = _load(id);
+        if (st == 0) revert ChannelNotOpen();
+        if (st >> 224 != 0) revert ChannelClosing();
+        uint256 newDeposit = (st & AMOUNT_MASK) + amount;
+        if (newDeposit > MAX_AMOUNT) revert InvalidAmount();
+        _store(id, (st & ~AMOUNT_MASK) | newDeposit);
+        emit ChannelToppedUp(id, amount, newDeposit);
+        if (token != address(0)) _pull(token, msg.sender, amount);
+    }
+
+    /// @notice Cooperative close, sent by the payer with the payee's EIP-712 CloseIntent(channelId, finalAmount).
+    ///         Pays the payee finalAmount minus what it already claimed and refunds the rest to the payer.
+    ///         Works while open or closing (not after the channel is closed).
+    function closeCooperative(address payee, address token, uint256 salt, uint256 finalAmount, uint8 v, bytes32 r, bytes32 s)
+        external
+        nonReentrant
+    {
+        bytes32 id = _channelId(msg.sender, payee, token, salt);
+        uint256 st = _load(id);
+        uint256 closesAt = st >> 224;
+        if (st == 0 || closesAt == TOMBSTONE_CLOSES_AT) revert ChannelNotOpen();
+        if (_recover(_digest(CLOSE_INTENT_TYPEHASH, id, finalAmount), v, r, s) != payee) revert InvalidSignature();
+        uint256 deposit = st & AMOUNT_MASK;
+        uint256 claimed = (st >> 112) & AMOUNT_MASK;
+        if (finalAmount > deposit) revert AmountExceedsDeposit();
+        if (finalAmount < claimed) revert VoucherNotNewer();
+        _store(id, _tombstone(deposit));
+        emit ChannelClosed(id, finalAmount, deposit - finalAmount);
+        _pay(token, payee, finalAmount - claimed);
+        _pay(token, msg.sender, deposit - finalAmount);
+    }
+
+    /// @notice Unilateral close by the payer: starts the challenge period. The payee can claim until it ends.
+    function startClose(address payee, address token, uint256 salt) external nonReentrant {
+        bytes32 id = _channelId(msg.sender, payee, token, salt);
+        uint256 st = _load(id);
+        if (st == 0) revert ChannelNotOpen();
+        if (st >> 224 != 0) revert ChannelClosing();
+        uint256 closesAt = block.timestamp + challengePeriod;
+        _store(id, (closesAt << 224) | (st & ((1 << 224) - 1)));
+        emit ChannelCloseStarted(id, closesAt);
+    }
+
+    /// @notice After the challenge period, the payer takes back everything the payee has not claimed.
+    function withdraw(address payee, address token, uint256 salt) external nonReentrant {
+        bytes32 id = _channelId(msg.sender, payee, token, salt);
+        uint256 st = _load(id);
+        uint256 closesAt = st >> 224;
+        if (st == 0 || closesAt == 0 || closesAt == TOMBSTONE_CLOSES_AT) revert ChannelNotOpen();
+        if (block.timestamp < closesAt) revert ChallengePeriodActive();
+        uint256 deposit = st & AMOUNT_MASK;
+        uint256 claimed = (st >> 112) & AMOUNT_MASK;
+        _store(id, _tombstone(claimed));
+        emit ChannelClosed(id, claimed, deposit - claimed);
+        _pay(token, msg.sender, deposit - claimed);
+    }
+
+    // ================================================================ payee
+
+    /// @notice Claim a voucher on one channel; msg.sender must be the payee. Pays out only the increase over
+    ///         what was already claimed. Allowed while open and during the challenge period.
+    function claim(address payer, address token, uint256 salt, uint256 cumulativeAmount, uint8 v, bytes32 r, bytes32 s)
+        external
+        nonReentrant
+    {
+        uint256 amount = _claim(payer, token, salt, cumulativeAmount, v, r, s);
+        _pay(token, msg.sender, amount);
+    }
+
+    /// @notice Claim vouchers on many channels paying msg.sender in `token`, with a single payout.
+    function claimBatch(address token, BatchItem[] calldata items) external nonReentrant {
+        uint256 total;
+        uint256 n = items.length;
+        for (uint256 i; i < n;) {
+            BatchItem calldata it = items[i];
+            total += _claim(it.payer, token, it.salt, it.cumulativeAmount, it.v, it.r, it.s);
+            unchecked {
+                ++i;
+            }
+        }
+        _pay(token, msg.sender, total);
+    }
+
+    // ================================================================ internals
+
+    function _claim(address payer, address token, uint256 salt, uint256 cumulativeAmount, uint8 v, bytes32 r, bytes32 s)
+        private
+        returns (uint256 increase)
+    {
+        bytes32 id = _channelId(payer, msg.sender, token, salt);
+        uint256 st = _load(id);
+        uint256 closesAt = st >> 224;
+        if (st == 0 || closesAt == TOMBSTONE_CLOSES_AT) revert ChannelNotOpen();
+        if (closesAt != 0 && block.timestamp >= closesAt) revert ChallengePeriodOver();
+        if (_recover(_digest(VOUCHER_TYPEHASH, id, cumulativeAmount), v, r, s) != payer) revert InvalidSignature();
+        uint256 deposit = st & AMOUNT_MASK;
+        uint256 claimed = (st >> 112) & AMOUNT_MASK;
+        if (cumulativeAmount <= claimed) revert VoucherNotNewer();
+        if (cumulativeAmount > deposit) revert AmountExceedsDeposit();
+        _store(id, (st & ~(AMOUNT_MASK << 112)) | (cumulativeAmount << 112));
+        emit ChannelClaimed(id, cumulativeAmount);
+        unchecked {
+            increase = cumulativeAmount - claimed;
+        }
+    }
+
+    function _tombstone(uint256 amount) private pure returns (uint256) {
+        return (TOMBSTONE_CLOSES_AT << 224) | (amount << 112) | amount;
+    }
+
+    function _load(bytes32 id) private view returns (uint256 st) {
+        assembly ("memory-safe") {
+            st := sload(id)
+        }
+    }
+
+    function _store(bytes32 id, uint256 st) private {
+        assembly ("memory-safe") {
+            sstore(id, st)
+        }
+    }
+
+    function _channelId(address payer, address payee, address token, uint256 salt) private view returns (bytes32 id) {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, chainid())
+            mstore(add(m, 0x20), address())
+            mstore(add(m, 0x40), payer)
+            mstore(add(m, 0x60), payee)
+            mstore(add(m, 0x80), token)
+            mstore(add(m, 0xa0), salt)
+            id := keccak256(m, 0xc0)
+        }
+    }
+
+    function _buildDomainSeparator() private view returns (bytes32) {
+        return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this)));
+    }
+
+    function _digest(bytes32 typeHash, bytes32 id, uint256 amount) private view returns (bytes32 d) {
+        bytes32 ds = domainSeparator();
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, typeHash)
+            mstore(add(m, 0x20), id)
+            mstore(add(m, 0x40), amount)
+            let structHash := keccak256(m, 0x60)
+            mstore(m, 0x1901000000000000000000000000000000000000000000000000000000000000)
+            mstore(add(m, 0x02), ds)
+            mstore(add(m, 0x22), structHash)
+            d := keccak256(m, 0x42)
+        }
+    }
+
+    /// @dev ecrecover with malleability checks: low s only, v in {27, 28}, no zero address.
+    function _recover(bytes32 digest, uint8 v, bytes32 r, bytes32 s) private pure returns (address signer) {
+        if (uint256(s) > HALF_N || (v != 27 && v != 28)) revert InvalidSignature();
+        signer = ecrecover(digest, v, r, s);
+        if (signer == address(0)) revert InvalidSignature();
+    }
+
+    function _pay(address token, address to, uint256 amount) private {
+        if (amount == 0) return;
+        bool ok;
+        if (token == address(0)) {
+            assembly ("memory-safe") {
+                ok := call(gas(), to, amount, 0, 0, 0, 0)
+            }
+        } else {
+            ok = _callOptionalBool(token, abi.encodeWithSelector(0xa9059cbb, to, amount)); // transfer(address,uint256)
+        }
+        if (!ok) revert TransferFailed();
+    }
+
+    function _pull(address token, address from, uint256 amount) private {
+        // transferFrom(address,address,uint256)
+        if (!_callOptionalBool(token, abi.encodeWithSelector(0x23b872dd, from, address(this), amount))) {
+            revert TransferFailed();
+        }
+    }
+
+    /// @dev Calls an ERC-20 method; accepts no return data (old tokens) or a true bool, requires code at `token`.
+    function _callOptionalBool(address token, bytes memory data) private returns (bool ok) {
+        assembly ("memory-safe") {
+            ok := call(gas(), token, 0, add(data, 0x20), mload(data), 0x00, 0x20)
+            switch returndatasize()
+            case 0 { ok := and(ok, gt(extcodesize(token), 0)) }
+            default { ok := and(ok, and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))) }
+        }
+    }
+}
