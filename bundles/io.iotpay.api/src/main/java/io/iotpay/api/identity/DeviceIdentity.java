@@ -1,0 +1,59 @@
+package io.iotpay.api.identity;
+
+import io.iotpay.api.chain.AccountId;
+import io.iotpay.api.chain.TxHash;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The owner's device PKI: issues device certificates from the owner CA, registers them on chain, verifies peers'
+ * certificate chains against trusted CAs and the on-chain registry, revokes.
+ */
+public interface DeviceIdentity {
+
+    /**
+     * Issues a certificate for a device and registers its hash on chain.
+     *
+     * @param deviceId the device
+     * @param paymentAccount the account the device is paid to
+     * @param validity how long the certificate is valid, positive
+     * @return the certificate
+     */
+    DeviceCertificate issue(String deviceId, AccountId paymentAccount, Duration validity);
+
+    /**
+     * Verifies a PEM certificate chain (device certificate first). Never throws for invalid certificates: the result
+     * says why.
+     *
+     * @param pemChain the chain in PEM
+     * @return the result
+     * @throws IllegalArgumentException if the text is not PEM at all
+     */
+    VerificationResult verify(String pemChain);
+
+    /**
+     * Revokes the current certificate of a device on chain.
+     *
+     * @param deviceId the device
+     * @return the revocation transaction
+     * @throws IllegalArgumentException if no certificate was issued for the device
+     */
+    TxHash revoke(String deviceId);
+
+    /**
+     * Looks up the registered owner of a device.
+     *
+     * @param deviceId the device
+     * @return the owner, or empty
+     */
+    Optional<AccountId> ownerOf(String deviceId);
+
+    /**
+     * Lists the certificates this node issued.
+     *
+     * @return the certificates
+     */
+    List<DeviceCertificate> certificates();
+}

@@ -1,0 +1,228 @@
+package io.iotpay.api.wallet;
+
+import io.iotpay.api.chain.AccountId;
+import io.iotpay.api.chain.ChainId;
+import io.iotpay.api.channel.Voucher;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The key holder: creates and imports accounts, signs, and enforces spending policies. Private keys never leave the
+ * wallet and are never passed through this interface except as input to imports.
+ *
+ * <h2>Trust boundary</h2>
+ * Two kinds of callers use this service:
+ * <ul>
+ * <li><b>Trusted runtime code</b>: chain connectors and the channel engine. Connectors call
+ * {@link #signTransaction}: they compute the chain-specific signing hash themselves (the wallet cannot verify that the
+ * hash matches the transaction it is shown), so only connector bundles installed by the operator may hold a reference
+ * to this service for that purpose. The wallet applies the spending policy to {@link UnsignedTransaction#to()} and
+ * {@link UnsignedTransaction#value()} before signing.</li>
+ * <li><b>Everything user-facing</b> (openHAB rules and actions, REST, shell) must go through higher-level services
+ * (channel engine, connector {@code transfer}) and never sign raw hashes. There is deliberately no method to sign an
+ * arbitrary digest.</li>
+ * </ul>
+ * {@link #signVoucher} builds the voucher digest itself from the voucher and domain, so a caller cannot make the wallet
+ * sign a voucher other than the one the policy checked.
+ *
+ * <h2>Spending policy</h2>
+ * Every money-moving signature ({@link #signVoucher}, {@link #signTransaction} with value, {@link #signTypedData} of
+ * an IOTPAY payment type) is checked against {@link #policy(AccountId)} first. A refusal throws
+ * {@link SpendingRefusedException} and notifies every {@link WalletListener}. Signatures above the approval threshold
+ * throw {@link SpendingRefusedException.Reason#APPROVAL_REQUIRED} and create a {@link PendingApproval}; after
+ * {@link #approve} the same request, retried, is signed once.
+ *
+ * <h2>Locking</h2>
+ * A locked account signs nothing: payment signing throws {@link SpendingRefusedException} with
+ * {@link SpendingRefusedException.Reason#ACCOUNT_LOCKED}, other signing throws {@link WalletLockedException}.
+ */
+public interface Wallet {
+
+    /**
+     * Lists all accounts.
+     *
+     * @return the accounts, in creation order
+     */
+    List<AccountInfo> accounts();
+
+    /**
+     * Generates a new BIP-39 mnemonic from a secure random source. The wallet does not store it; show it to the user
+     * once, then pass it to {@link #importMnemonic} to use it.
+     *
+     * @param words 12, 15, 18, 21 or 24
+     * @return the mnemonic words separated by single spaces (English word list)
+     * @throws IllegalArgumentException if the word count is not allowed
+     */
+    String generateMnemonic(int words);
+
+    /**
+     * Imports a BIP-39 mnemonic and derives the account at {@code index} on a chain (BIP-44 for secp256k1 chains,
+     * SLIP-10 for Ed25519 chains). The first mnemonic imported becomes the household seed used by
+     * {@link #deriveAccount}.
+     *
+     * @param alias a unique alias for the new account
+     * @param mnemonic the mnemonic (English word list, checksum verified)
+     * @param chain the chain
+     * @param index the account index, {@code >= 0}
+     * @return the new account
+     * @throws IllegalArgumentException if the mnemonic is invalid (message never repeats it) or the alias is taken
+     */
+    AccountInfo importMnemonic(String alias, String mnemonic, ChainId chain, int index);
+
+    /**
+     * Derives a further account from the household seed.
+     *
+     * @param alias a unique alias
+     * @param chain the chain
+     * @param index the account index, {@code >= 0}
+     * @return the new account
+     * @throws IllegalStateException if no household seed exists yet
+     * @throws IllegalArgumentException if the alias is taken
+     */
+    AccountInfo deriveAccount(String alias, ChainId chain, int index);
+
+    /**
+     * Imports a raw private key. The caller should zero the array afterwards.
+     *
+     * @param alias a unique alias
+     * @param chain the chain
+     * @param key the private key (32 bytes for secp256k1, 32-byte seed for Ed25519)
+     * @return the new account
+     * @throws IllegalArgumentException if the key is invalid or the alias is taken
+     */
+    AccountInfo importPrivateKey(String alias, ChainId chain, byte[] key);
+
+    /**
+     * Imports an encrypted key store file (Web3 Secret Storage v3). The caller should clear the passphrase afterwards.
+     *
+     * @param alias a unique alias
+     * @param file the key store file
+     * @param filePassphrase the file's passphrase
+     * @return the new account
+     * @throws KeystoreException if the passphrase is wrong or the file is corrupted or unsupported
+     */
+    AccountInfo importKeystore(String alias, Path file, char[] filePassphrase);
+
+    /**
+     * Finds an account by alias or address (CAIP-10 string or bare address, case-insensitive for EVM).
+     *
+     * @param aliasOrAddress the alias or address
+     * @return the account, or empty
+     */
+    Optional<AccountInfo> account(String aliasOrAddress);
+
+    /**
+     * Locks an account: it signs nothing until unlocked.
+     *
+     * @param account the account
+     * @throws IllegalArgumentException if the wallet does not hold the account
+     */
+    void lock(AccountId account);
+
+    /**
+     * Unlocks an account.
+     *
+     * @param account the account
+     * @throws IllegalArgumentException if the wallet does not hold the account
+     */
+    void unlock(AccountId account);
+
+    /**
+     * Returns the spending policy in force for an account (the configured default if none was set).
+     *
+     * @param account the account
+     * @return the policy
+     * @throws IllegalArgumentException if the wallet does not hold the account
+     */
+    SpendingPolicy policy(AccountId account);
+
+    /**
+     * Replaces the spending policy of an account.
+     *
+     * @param account the account
+     * @param policy the new policy; its asset should be the asset the account pays in
+     * @throws IllegalArgumentException if the wallet does not hold the account or the policy's asset is on another
+     *         chain
+     */
+    void setPolicy(AccountId account, SpendingPolicy policy);
+
+    /**
+     * Signs a message with the EIP-191 personal-message prefix (version 0x45). Never moves money; no policy check.
+     *
+     * @param account the signing account
+     * @param message the message bytes
+     * @return the signature
+     * @throws WalletLockedException if the account is locked
+     */
+    Signature signPersonalMessage(AccountId account, byte[] message);
+
+    /**
+     * Signs EIP-712 typed data. Typed data whose domain is an IOTPAY contract and whose primary type is a payment type
+     * (voucher) is routed through the spending policy like {@link #signVoucher}; other types are signed as given.
+     *
+     * @param account the signing account
+     * @param data the typed data
+     * @return the signature
+     * @throws WalletLockedException if the account is locked (non-payment types)
+     * @throws SpendingRefusedException if a payment type is refused
+     * @throws IllegalArgumentException if the typed data is malformed
+     */
+    Signature signTypedData(AccountId account, TypedData data);
+
+    /**
+     * Signs a voucher after checking the intent against the payer's policy. The wallet computes the digest itself
+     * from {@code voucher} and {@code domain} (EIP-712 on EVM chains) and checks that the voucher matches the intent
+     * (same channel if the intent names one, cumulative equal to {@link PaymentIntent#cumulative()}, contract equal to
+     * the domain's verifying contract).
+     *
+     * @param intent what the signature commits; {@link PaymentIntent#payer()} signs
+     * @param voucher the voucher to sign (its signature, if any, is ignored)
+     * @param domain the signing domain
+     * @return the signature; attach it with {@link Voucher#withSignature}
+     * @throws SpendingRefusedException if the policy refuses or the account is locked
+     * @throws IllegalArgumentException if voucher, intent and domain do not match
+     */
+    Signature signVoucher(PaymentIntent intent, Voucher voucher, VoucherDomain domain);
+
+    /**
+     * Signs a transaction for a chain connector (trusted code, see the class description). The connector computes
+     * the chain-specific signing hash (EVM: keccak-256 of the typed, unsigned RLP encoding; Tezos: BLAKE2b of the
+     * watermarked forged operation). Before signing, the wallet applies the spending policy to {@code tx.value()} paid
+     * to {@code tx.to()}; a contract creation carrying value is refused. Wallets also decode well-known token call
+     * data (ERC-20 {@code transfer}, {@code approve}, {@code transferFrom}) and apply the policy to the token amount.
+     *
+     * @param from the sending account
+     * @param tx the transaction's money-relevant fields
+     * @param signingHash the 32-byte hash to sign, computed by the connector from the full transaction
+     * @return the signature (for EVM, {@code v} is 27/28; the connector converts it to the transaction's y-parity)
+     * @throws SpendingRefusedException if the policy refuses or the account is locked
+     * @throws IllegalArgumentException if the hash is not 32 bytes or {@code from} is not held by the wallet
+     */
+    Signature signTransaction(AccountId from, UnsignedTransaction tx, byte[] signingHash);
+
+    /**
+     * Lists payments waiting for approval.
+     *
+     * @return the pending approvals, oldest first
+     */
+    List<PendingApproval> pendingApprovals();
+
+    /**
+     * Approves a pending payment: the next identical signing request is signed.
+     *
+     * @param id the approval id
+     * @throws IllegalArgumentException if no such approval is pending
+     */
+    void approve(String id);
+
+    /**
+     * Denies a pending payment: the next identical request throws {@link SpendingRefusedException} with
+     * {@link SpendingRefusedException.Reason#APPROVAL_DENIED}.
+     *
+     * @param id the approval id
+     * @throws IllegalArgumentException if no such approval is pending
+     */
+    void deny(String id);
+}
