@@ -1,0 +1,388 @@
+package io.iotpay.wallet.internal.keystore;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.engines.AESEngine;
+import org.bouncycastle.crypto.generators.PKCS5S2ParametersGenerator;
+import org.bouncycastle.crypto.generators.SCrypt;
+import org.bouncycastle.crypto.modes.SICBlockCipher;
+import org.bouncycastle.crypto.params.KeyParameter;
+import org.bouncycastle.crypto.params.ParametersWithIV;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.iotpay.wallet.internal.crypto.Bytes;
+import io.iotpay.wallet.internal.crypto.Keccak;
+
+/**
+ * Web3 Secret Storage Definition, version 3 (the geth/web3j/ethers keystore format): reads the scrypt and
+ * PBKDF2-HMAC-SHA256 KDFs with AES-128-CTR, writes scrypt. The MAC ({@code keccak256(dk[16..32] || ciphertext)}) is
+ * checked, in constant time, before anything is decrypted. Files are written atomically (owner-only temporary file in
+ * the same folder, fsync, atomic move) and never overwrite an existing file.
+ */
+public final class KeystoreV3 {
+    /** geth's standard scrypt parameters (about 256 MiB and one second per unlock). */
+    public static final ScryptParams STANDARD = new ScryptParams(1 << 18, 8, 1);
+    /** geth's "light" parameters (4 MiB). */
+    public static final ScryptParams LIGHT = new ScryptParams(1 << 12, 8, 6);
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final long MAX_FILE_BYTES = 64 * 1024;
+    private static final long MAX_SCRYPT_MEMORY = 1L << 30;
+    private static final int MAX_PBKDF2_ITERATIONS = 10_000_000;
+    private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
+
+    /** scrypt cost parameters. */
+    public record ScryptParams(int n, int r, int p) {
+        public ScryptParams {
+            if (n < 2 || (n & (n - 1)) != 0) {
+                throw new IllegalArgumentException("scrypt n must be a power of two >= 2, got " + n);
+            }
+            if (r < 1 || p < 1) {
+                throw new IllegalArgumentException("scrypt r and p must be >= 1");
+            }
+        }
+    }
+
+    /** A decrypted key: 32-byte private key and the address stored in the file (lower-case hex, may be null). */
+    public record Decrypted(byte[] privateKey, String address, String id) {
+    }
+
+    private KeystoreV3() {
+    }
+
+    // ----------------------------------------------------------------------------------------------------- reading
+
+    /** Reads and decrypts a keystore file. */
+    public static Decrypted decrypt(Path file, char[] passphrase) {
+        String json;
+        try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new KeystoreError(KeystoreError.Kind.CORRUPTED, "keystore file " + file.getFileName()
+                        + " is too large (" + size + " bytes) to be a v3 keystore");
+            }
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new KeystoreError(KeystoreError.Kind.IO, "keystore file " + file + " does not exist", e);
+        } catch (IOException e) {
+            throw new KeystoreError(KeystoreError.Kind.IO, "cannot read keystore file " + file + ": " + e, e);
+        }
+        return decrypt(json, passphrase);
+    }
+
+    /** Decrypts a keystore JSON document. */
+    public static Decrypted decrypt(String json, char[] passphrase) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw corrupted("is not valid JSON (truncated or damaged): " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw corrupted("is not a JSON object");
+        }
+        JsonNode version = root.get("version");
+        if (version == null || !version.canConvertToInt()) {
+            throw corrupted("has no numeric \"version\"");
+        }
+        if (version.asInt() != 3) {
+            throw new KeystoreError(KeystoreError.Kind.UNSUPPORTED, "keystore version " + version.asInt()
+                    + " is not supported (expected 3)");
+        }
+        JsonNode crypto = root.has("crypto") ? root.get("crypto") : root.get("Crypto");
+        if (crypto == null || !crypto.isObject()) {
+            throw corrupted("has no \"crypto\" object");
+        }
+        String cipher = text(crypto, "cipher");
+        if (!"aes-128-ctr".equals(cipher)) {
+            throw new KeystoreError(KeystoreError.Kind.UNSUPPORTED, "keystore cipher \"" + cipher
+                    + "\" is not supported (expected aes-128-ctr)");
+        }
+        JsonNode cp = crypto.get("cipherparams");
+        if (cp == null || !cp.isObject()) {
+            throw corrupted("has no \"cipherparams\"");
+        }
+        byte[] iv = hex(cp, "iv", "cipherparams.iv");
+        if (iv.length != 16) {
+            throw corrupted("cipherparams.iv must be 16 bytes, is " + iv.length);
+        }
+        byte[] ciphertext = hex(crypto, "ciphertext", "ciphertext");
+        if (ciphertext.length != 32) {
+            throw corrupted("ciphertext must be 32 bytes, is " + ciphertext.length);
+        }
+        byte[] mac = hex(crypto, "mac", "mac");
+        if (mac.length != 32) {
+            throw corrupted("mac must be 32 bytes, is " + mac.length);
+        }
+        JsonNode kp = crypto.get("kdfparams");
+        if (kp == null || !kp.isObject()) {
+            throw corrupted("has no \"kdfparams\"");
+        }
+        String kdf = text(crypto, "kdf");
+        int dklen = integer(kp, "dklen");
+        if (dklen < 32 || dklen > 64) {
+            throw corrupted("kdfparams.dklen must be 32..64, is " + dklen);
+        }
+        byte[] salt = hex(kp, "salt", "kdfparams.salt");
+        byte[] pw = utf8(passphrase);
+        byte[] dk;
+        try {
+            if ("scrypt".equals(kdf)) {
+                int n = integer(kp, "n");
+                int r = integer(kp, "r");
+                int p = integer(kp, "p");
+                ScryptParams sp;
+                try {
+                    sp = new ScryptParams(n, r, p);
+                } catch (IllegalArgumentException e) {
+                    throw corrupted("kdfparams: " + e.getMessage());
+                }
+                if (128L * sp.n() * sp.r() > MAX_SCRYPT_MEMORY || (long) sp.p() * sp.r() >= (1 << 30)) {
+                    throw new KeystoreError(KeystoreError.Kind.UNSUPPORTED, "scrypt parameters n=" + n + " r=" + r
+                            + " p=" + p + " need more than 1 GiB");
+                }
+                dk = SCrypt.generate(pw, salt, sp.n(), sp.r(), sp.p(), dklen);
+            } else if ("pbkdf2".equals(kdf)) {
+                String prf = text(kp, "prf");
+                if (!"hmac-sha256".equals(prf)) {
+                    throw new KeystoreError(KeystoreError.Kind.UNSUPPORTED, "pbkdf2 prf \"" + prf
+                            + "\" is not supported (expected hmac-sha256)");
+                }
+                int c = integer(kp, "c");
+                if (c < 1 || c > MAX_PBKDF2_ITERATIONS) {
+                    throw corrupted("kdfparams.c must be 1.." + MAX_PBKDF2_ITERATIONS + ", is " + c);
+                }
+                PKCS5S2ParametersGenerator g = new PKCS5S2ParametersGenerator(new SHA256Digest());
+                g.init(pw, salt, c);
+                dk = ((KeyParameter) g.generateDerivedParameters(dklen * 8)).getKey();
+            } else {
+                throw new KeystoreError(KeystoreError.Kind.UNSUPPORTED, "keystore kdf \"" + kdf
+                        + "\" is not supported (expected scrypt or pbkdf2)");
+            }
+        } finally {
+            Bytes.wipe(pw);
+        }
+        try {
+            byte[] expected = Keccak.keccak256(Arrays.copyOfRange(dk, 16, 32), ciphertext);
+            if (!org.bouncycastle.util.Arrays.constantTimeAreEqual(expected, mac)) {
+                throw new KeystoreError(KeystoreError.Kind.WRONG_PASSPHRASE,
+                        "wrong passphrase for keystore (MAC mismatch; or the file's ciphertext was altered)");
+            }
+            byte[] key = aesCtr(Arrays.copyOfRange(dk, 0, 16), iv, ciphertext);
+            String address = root.hasNonNull("address") ? root.get("address").asText().toLowerCase(Locale.ROOT) : null;
+            if (address != null && address.startsWith("0x")) {
+                address = address.substring(2);
+            }
+            String id = root.hasNonNull("id") ? root.get("id").asText() : null;
+            return new Decrypted(key, address, id);
+        } finally {
+            Bytes.wipe(dk);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------- writing
+
+    /** Encrypts a private key to a v3 JSON document (scrypt, AES-128-CTR). */
+    public static String encrypt(byte[] privateKey, String addressHex, char[] passphrase, ScryptParams params,
+            SecureRandom random) {
+        if (privateKey.length != 32) {
+            throw new IllegalArgumentException("private key must be 32 bytes");
+        }
+        byte[] salt = new byte[32];
+        byte[] iv = new byte[16];
+        random.nextBytes(salt);
+        random.nextBytes(iv);
+        byte[] pw = utf8(passphrase);
+        byte[] dk = SCrypt.generate(pw, salt, params.n(), params.r(), params.p(), 32);
+        Bytes.wipe(pw);
+        try {
+            byte[] ciphertext = aesCtr(Arrays.copyOfRange(dk, 0, 16), iv, privateKey);
+            byte[] mac = Keccak.keccak256(Arrays.copyOfRange(dk, 16, 32), ciphertext);
+            ObjectNode root = MAPPER.createObjectNode();
+            String addr = addressHex.toLowerCase(Locale.ROOT);
+            root.put("address", addr.startsWith("0x") ? addr.substring(2) : addr);
+            ObjectNode crypto = root.putObject("crypto");
+            crypto.put("cipher", "aes-128-ctr");
+            crypto.putObject("cipherparams").put("iv", Bytes.toHex(iv));
+            crypto.put("ciphertext", Bytes.toHex(ciphertext));
+            crypto.put("kdf", "scrypt");
+            ObjectNode kp = crypto.putObject("kdfparams");
+            kp.put("dklen", 32);
+            kp.put("n", params.n());
+            kp.put("p", params.p());
+            kp.put("r", params.r());
+            kp.put("salt", Bytes.toHex(salt));
+            crypto.put("mac", Bytes.toHex(mac));
+            root.put("id", uuid(random).toString());
+            root.put("version", 3);
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            Bytes.wipe(dk);
+        }
+    }
+
+    /** geth's file name: {@code UTC--2026-01-02T03-04-05.678000000Z--<address>}. */
+    public static String gethFileName(Instant now, String addressHex) {
+        String a = addressHex.toLowerCase(Locale.ROOT);
+        String ts = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC)
+                .format(now);
+        return "UTC--" + ts + "--" + (a.startsWith("0x") ? a.substring(2) : a);
+    }
+
+    /**
+     * Writes {@code content} to {@code target} atomically: the folder is created owner-only (0700) if missing, the
+     * file is 0600; an existing target is never overwritten.
+     */
+    public static void writeAtomically(Path target, String content) {
+        Path dir = target.toAbsolutePath().getParent();
+        try {
+            ensureDirectory(dir);
+            if (Files.exists(target)) {
+                throw new KeystoreError(KeystoreError.Kind.IO, "keystore file " + target.getFileName()
+                        + " already exists; refusing to overwrite it");
+            }
+            Path tmp;
+            try {
+                tmp = Files.createTempFile(dir, ".tmp-", ".json", PosixFilePermissions.asFileAttribute(FILE_PERMS));
+            } catch (UnsupportedOperationException e) {
+                tmp = Files.createTempFile(dir, ".tmp-", ".json");
+            }
+            try {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING); OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+                    out.write(content.getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    ch.force(true);
+                }
+                try {
+                    // createLink fails if the target exists: no overwrite even in a race.
+                    Files.createLink(target, tmp);
+                    Files.delete(tmp);
+                } catch (UnsupportedOperationException | IOException linkFailed) {
+                    if (linkFailed instanceof FileAlreadyExistsException) {
+                        throw linkFailed;
+                    }
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new KeystoreError(KeystoreError.Kind.IO, "keystore file " + target.getFileName()
+                    + " already exists; refusing to overwrite it", e);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new KeystoreError(KeystoreError.Kind.IO, "the keystore folder does not support atomic moves", e);
+        } catch (IOException e) {
+            throw new KeystoreError(KeystoreError.Kind.IO, "cannot write keystore file " + target + ": " + e, e);
+        }
+    }
+
+    /** Creates the folder owner-only if missing; tightens an existing folder to 0700 where POSIX permissions apply. */
+    public static void ensureDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            try {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_PERMS));
+            } catch (UnsupportedOperationException e) {
+                Files.createDirectories(dir);
+            }
+        }
+        try {
+            Files.setPosixFilePermissions(dir, DIR_PERMS);
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system; nothing more to do
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------- helpers
+
+    static byte[] aesCtr(byte[] key, byte[] iv, byte[] in) {
+        SICBlockCipher ctr = new SICBlockCipher(AESEngine.newInstance());
+        ctr.init(true, new ParametersWithIV(new KeyParameter(key), iv));
+        byte[] out = new byte[in.length];
+        ctr.processBytes(in, 0, in.length, out, 0);
+        Bytes.wipe(key);
+        return out;
+    }
+
+    private static byte[] utf8(char[] passphrase) {
+        if (passphrase == null) {
+            throw new IllegalArgumentException("passphrase is missing");
+        }
+        ByteBuffer bb = StandardCharsets.UTF_8.encode(CharBuffer.wrap(passphrase));
+        byte[] out = new byte[bb.remaining()];
+        bb.get(out);
+        if (bb.hasArray()) {
+            Arrays.fill(bb.array(), (byte) 0);
+        }
+        return out;
+    }
+
+    private static UUID uuid(SecureRandom random) {
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        b[6] = (byte) ((b[6] & 0x0f) | 0x40);
+        b[8] = (byte) ((b[8] & 0x3f) | 0x80);
+        ByteBuffer bb = ByteBuffer.wrap(b);
+        return new UUID(bb.getLong(), bb.getLong());
+    }
+
+    private static KeystoreError corrupted(String what) {
+        return new KeystoreError(KeystoreError.Kind.CORRUPTED, "keystore " + what);
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual()) {
+            throw corrupted("field \"" + field + "\" is missing or not a string");
+        }
+        return v.asText();
+    }
+
+    private static int integer(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw corrupted("field \"kdfparams." + field + "\" is missing or not an integer");
+        }
+        return v.asInt();
+    }
+
+    private static byte[] hex(JsonNode n, String field, String what) {
+        String s = text(n, field);
+        try {
+            return Bytes.fromHex(s, what);
+        } catch (IllegalArgumentException e) {
+            throw corrupted(e.getMessage());
+        }
+    }
+
+}
