@@ -10,10 +10,12 @@ pragma solidity 0.8.37;
 ///      collide with anything else; the contract has no other persistent storage). The channel parameters
 ///      (payer, payee, token, salt) are not stored: callers pass them and the contract re-derives the id.
 ///      Slot layout (low to high bits): deposit uint112 | claimed uint112 | closesAt uint32.
-///      closesAt == 0: open; closesAt > now: closing (payee may still claim);
-///      closesAt <= now: challenge period over (payer may withdraw); after close/withdraw the slot keeps
-///      deposit == claimed and closesAt == 1, a tombstone so the id can never be reopened (old vouchers
-///      can never be replayed against a new deposit).
+///      closesAt == 0: open; closesAt > now: closing (payee may still claim); closesAt <= now: challenge
+///      period over (payer may withdraw). A settled channel's slot is zeroed (gas refund).
+///      Salt: its low 64 bits are the channel's open deadline (unix seconds). `open` must be mined at or before
+///      the deadline, and the channel can only be settled (slot zeroed) strictly after it. Time only moves forward,
+///      so a settled id can never be opened again, and old vouchers can never be replayed against a new deposit,
+///      without keeping a tombstone in storage. The upper 192 bits are free (random or a payer nonce).
 contract IotpayChannels {
     // ---------------------------------------------------------------- errors
     error InvalidPayee();
@@ -30,12 +32,14 @@ contract IotpayChannels {
     error NothingToWithdraw();
     error TransferFailed();
     error Reentrancy();
+    error OpenDeadlinePassed();
+    error OpenDeadlineTooFar();
+    error TooEarlyToSettle();
 
     // ---------------------------------------------------------------- events
-    /// @notice A channel was opened. All parameters needed to re-derive the id are in the log.
-    event ChannelOpened(
-        bytes32 indexed channelId, address indexed payer, address indexed payee, address token, uint256 salt, uint256 deposit
-    );
+    /// @notice A channel was opened. The parameters (payer, payee, token, salt) are in the transaction's calldata
+    ///         and known to both parties; they are not repeated in the log to keep `open` cheap.
+    event ChannelOpened(bytes32 indexed channelId, uint256 deposit);
     /// @notice The payer added funds.
     event ChannelToppedUp(bytes32 indexed channelId, uint256 amount, uint256 newDeposit);
     /// @notice The payee claimed a voucher; `cumulativeClaimed` is the new total paid out on this channel.
@@ -57,7 +61,8 @@ contract IotpayChannels {
     uint256 private constant HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
     uint256 private constant MAX_AMOUNT = (1 << 112) - 1;
     uint256 private constant AMOUNT_MASK = (1 << 112) - 1;
-    uint256 private constant TOMBSTONE_CLOSES_AT = 1;
+    /// @notice Longest allowed distance between `open` and the deadline in the salt's low 64 bits.
+    uint256 public constant MAX_OPEN_WINDOW = 1 days;
     /// @dev transient storage slot of the reentrancy lock
     uint256 private constant LOCK_SLOT = 0x1;
 
@@ -83,16 +88,25 @@ contract IotpayChannels {
         _cachedDomainSeparator = _buildDomainSeparator();
     }
 
-    modifier nonReentrant() {
+    /// @dev Reentrancy guard in transient storage. ERC-20 paths take the lock around the token calls. Native-coin
+    ///      paths follow checks-effects-interactions and only refuse to run while the lock is held (a token
+    ///      re-entering), which saves two TSTOREs on the cheapest paths.
+    modifier nonReentrant(address token) {
         bool locked;
         assembly ("memory-safe") {
             locked := tload(LOCK_SLOT)
-            tstore(LOCK_SLOT, 1)
         }
         if (locked) revert Reentrancy();
+        if (token != address(0)) {
+            assembly ("memory-safe") {
+                tstore(LOCK_SLOT, 1)
+            }
+        }
         _;
-        assembly ("memory-safe") {
-            tstore(LOCK_SLOT, 0)
+        if (token != address(0)) {
+            assembly ("memory-safe") {
+                tstore(LOCK_SLOT, 0)
+            }
         }
     }
 
@@ -110,7 +124,7 @@ contract IotpayChannels {
 
     /// @notice Channel state; all zero if the channel never existed.
     /// @return deposit total locked by the payer, claimed total paid to the payee, closesAt 0 while open,
-    ///         end of the challenge period while closing, 1 once closed.
+    ///         end of the challenge period while closing.
     function channel(bytes32 id) external view returns (uint256 deposit, uint256 claimed, uint256 closesAt) {
         uint256 st;
         assembly ("memory-safe") {
@@ -131,27 +145,26 @@ contract IotpayChannels {
 
     // ================================================================ payer
 
-    /// @notice Open a channel from msg.sender to `payee`. Native coin: token = address(0) and msg.value == amount.
-    ///         ERC-20: msg.value == 0 and the contract pulls `amount` with transferFrom (approve first).
+    /// @notice Open a native-coin channel from msg.sender to `payee` with deposit msg.value.
+    ///         `salt`: low 64 bits = open deadline (unix seconds, now <= deadline <= now + MAX_OPEN_WINDOW).
+    function openNative(address payee, uint256 salt) external payable nonReentrant(address(0)) returns (bytes32 id) {
+        id = _open(payee, address(0), salt, msg.value);
+    }
+
+    /// @notice Open an ERC-20 channel: the contract pulls `amount` of `token` with transferFrom (approve first).
     ///         Fee-on-transfer and rebasing tokens are not supported.
     function open(address payee, address token, uint256 salt, uint256 amount)
         external
-        payable
-        nonReentrant
+        nonReentrant(token)
         returns (bytes32 id)
     {
-        if (payee == address(0) || payee == msg.sender) revert InvalidPayee();
-        if (amount == 0 || amount > MAX_AMOUNT) revert InvalidAmount();
-        if (msg.value != (token == address(0) ? amount : 0)) revert InvalidValue();
-        id = _channelId(msg.sender, payee, token, salt);
-        if (_load(id) != 0) revert ChannelExists();
-        _store(id, amount);
-        emit ChannelOpened(id, msg.sender, payee, token, salt, amount);
-        if (token != address(0)) _pull(token, msg.sender, amount);
+        if (token == address(0)) revert InvalidValue();
+        id = _open(payee, token, salt, amount);
+        _pull(token, msg.sender, amount);
     }
 
     /// @notice Add funds to an open channel (not while closing).
-    function topUp(address payee, address token, uint256 salt, uint256 amount) external payable nonReentrant {
+    function topUp(address payee, address token, uint256 salt, uint256 amount) external payable nonReentrant(token) {
         if (amount == 0) revert InvalidAmount();
         if (msg.value != (token == address(0) ? amount : 0)) revert InvalidValue();
         bytes32 id = _channelId(msg.sender, payee, token, salt);
@@ -170,25 +183,25 @@ contract IotpayChannels {
     ///         Works while open or closing (not after the channel is closed).
     function closeCooperative(address payee, address token, uint256 salt, uint256 finalAmount, uint8 v, bytes32 r, bytes32 s)
         external
-        nonReentrant
+        nonReentrant(token)
     {
         bytes32 id = _channelId(msg.sender, payee, token, salt);
         uint256 st = _load(id);
-        uint256 closesAt = st >> 224;
-        if (st == 0 || closesAt == TOMBSTONE_CLOSES_AT) revert ChannelNotOpen();
+        if (st == 0) revert ChannelNotOpen();
+        if (block.timestamp <= uint64(salt)) revert TooEarlyToSettle();
         if (_recover(_digest(CLOSE_INTENT_TYPEHASH, id, finalAmount), v, r, s) != payee) revert InvalidSignature();
         uint256 deposit = st & AMOUNT_MASK;
         uint256 claimed = (st >> 112) & AMOUNT_MASK;
         if (finalAmount > deposit) revert AmountExceedsDeposit();
         if (finalAmount < claimed) revert VoucherNotNewer();
-        _store(id, _tombstone(deposit));
+        _store(id, 0);
         emit ChannelClosed(id, finalAmount, deposit - finalAmount);
         _pay(token, payee, finalAmount - claimed);
         _pay(token, msg.sender, deposit - finalAmount);
     }
 
     /// @notice Unilateral close by the payer: starts the challenge period. The payee can claim until it ends.
-    function startClose(address payee, address token, uint256 salt) external nonReentrant {
+    function startClose(address payee, address token, uint256 salt) external nonReentrant(token) {
         bytes32 id = _channelId(msg.sender, payee, token, salt);
         uint256 st = _load(id);
         if (st == 0) revert ChannelNotOpen();
@@ -199,15 +212,16 @@ contract IotpayChannels {
     }
 
     /// @notice After the challenge period, the payer takes back everything the payee has not claimed.
-    function withdraw(address payee, address token, uint256 salt) external nonReentrant {
+    function withdraw(address payee, address token, uint256 salt) external nonReentrant(token) {
         bytes32 id = _channelId(msg.sender, payee, token, salt);
         uint256 st = _load(id);
         uint256 closesAt = st >> 224;
-        if (st == 0 || closesAt == 0 || closesAt == TOMBSTONE_CLOSES_AT) revert ChannelNotOpen();
+        if (st == 0 || closesAt == 0) revert ChannelNotOpen();
         if (block.timestamp < closesAt) revert ChallengePeriodActive();
+        if (block.timestamp <= uint64(salt)) revert TooEarlyToSettle();
         uint256 deposit = st & AMOUNT_MASK;
         uint256 claimed = (st >> 112) & AMOUNT_MASK;
-        _store(id, _tombstone(claimed));
+        _store(id, 0);
         emit ChannelClosed(id, claimed, deposit - claimed);
         _pay(token, msg.sender, deposit - claimed);
     }
@@ -218,14 +232,14 @@ contract IotpayChannels {
     ///         what was already claimed. Allowed while open and during the challenge period.
     function claim(address payer, address token, uint256 salt, uint256 cumulativeAmount, uint8 v, bytes32 r, bytes32 s)
         external
-        nonReentrant
+        nonReentrant(token)
     {
         uint256 amount = _claim(payer, token, salt, cumulativeAmount, v, r, s);
         _pay(token, msg.sender, amount);
     }
 
     /// @notice Claim vouchers on many channels paying msg.sender in `token`, with a single payout.
-    function claimBatch(address token, BatchItem[] calldata items) external nonReentrant {
+    function claimBatch(address token, BatchItem[] calldata items) external nonReentrant(token) {
         uint256 total;
         uint256 n = items.length;
         for (uint256 i; i < n;) {
@@ -240,6 +254,18 @@ contract IotpayChannels {
 
     // ================================================================ internals
 
+    function _open(address payee, address token, uint256 salt, uint256 amount) private returns (bytes32 id) {
+        if (payee == address(0) || payee == msg.sender) revert InvalidPayee();
+        if (amount == 0 || amount > MAX_AMOUNT) revert InvalidAmount();
+        uint256 deadline = uint64(salt);
+        if (block.timestamp > deadline) revert OpenDeadlinePassed();
+        if (deadline > block.timestamp + MAX_OPEN_WINDOW) revert OpenDeadlineTooFar();
+        id = _channelId(msg.sender, payee, token, salt);
+        if (_load(id) != 0) revert ChannelExists();
+        _store(id, amount);
+        emit ChannelOpened(id, amount);
+    }
+
     function _claim(address payer, address token, uint256 salt, uint256 cumulativeAmount, uint8 v, bytes32 r, bytes32 s)
         private
         returns (uint256 increase)
@@ -247,7 +273,7 @@ contract IotpayChannels {
         bytes32 id = _channelId(payer, msg.sender, token, salt);
         uint256 st = _load(id);
         uint256 closesAt = st >> 224;
-        if (st == 0 || closesAt == TOMBSTONE_CLOSES_AT) revert ChannelNotOpen();
+        if (st == 0) revert ChannelNotOpen();
         if (closesAt != 0 && block.timestamp >= closesAt) revert ChallengePeriodOver();
         if (_recover(_digest(VOUCHER_TYPEHASH, id, cumulativeAmount), v, r, s) != payer) revert InvalidSignature();
         uint256 deposit = st & AMOUNT_MASK;
@@ -259,10 +285,6 @@ contract IotpayChannels {
         unchecked {
             increase = cumulativeAmount - claimed;
         }
-    }
-
-    function _tombstone(uint256 amount) private pure returns (uint256) {
-        return (TOMBSTONE_CLOSES_AT << 224) | (amount << 112) | amount;
     }
 
     function _load(bytes32 id) private view returns (uint256 st) {
@@ -310,9 +332,18 @@ contract IotpayChannels {
     }
 
     /// @dev ecrecover with malleability checks: low s only, v in {27, 28}, no zero address.
-    function _recover(bytes32 digest, uint8 v, bytes32 r, bytes32 s) private pure returns (address signer) {
+    function _recover(bytes32 digest, uint8 v, bytes32 r, bytes32 s) private view returns (address signer) {
         if (uint256(s) > HALF_N || (v != 27 && v != 28)) revert InvalidSignature();
-        signer = ecrecover(digest, v, r, s);
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, digest)
+            mstore(add(m, 0x20), v)
+            mstore(add(m, 0x40), r)
+            mstore(add(m, 0x60), s)
+            mstore(0x00, 0)
+            pop(staticcall(gas(), 0x01, m, 0x80, 0x00, 0x20))
+            signer := mload(0x00)
+        }
         if (signer == address(0)) revert InvalidSignature();
     }
 
