@@ -197,6 +197,11 @@ async function run(url) {
   check((await provider.getBalance(payer.address)) - pb + wr.gasUsed * wr.gasPrice === E('0.6'), 'withdraw refunds deposit minus claimed');
 
   // top up
+  let s5 = await newSalt();
+  gas.nativeOpenGeneric = await gasOf(channels.connect(payer).open(payee.address, N, s5, E('1'), { value: E('1') }));
+  await expectRevert(iface, channels.connect(payer).open.staticCall(payee.address, N, await newSalt(), E('1'), { value: E('0.5') }), 'InvalidValue', 'native open with msg.value != amount');
+  await expectRevert(iface, channels.connect(payer).openNative.staticCall(payee.address, (nonce << 64n) | ((await now()) - 1n), { value: E('1') }), 'OpenDeadlinePassed', 'open after the salt deadline');
+  await expectRevert(iface, channels.connect(payer).openNative.staticCall(payee.address, (nonce << 64n) | ((await now()) + 2n * 86400n), { value: E('1') }), 'OpenDeadlineTooFar', 'open deadline beyond MAX_OPEN_WINDOW');
   let s4 = await newSalt();
   await openNative(payer, payee.address, s4, E('1'));
   gas.nativeTopUp = await gasOf(channels.connect(payer).topUp(payee.address, N, s4, E('0.5'), { value: E('0.5') }));
@@ -386,7 +391,8 @@ async function run(url) {
   const per = (x) => Math.round(x / 20);
   const openClose = gas.nativeOpen2 + gas.nativeClose;
   const rows = [
-    ['open', gas.nativeOpen, gas.tokenOpen, ''],
+    ['open (`openNative`; ERC-20: `open`)', gas.nativeOpen, gas.tokenOpen, ''],
+    ['open via generic `open(payee, 0x0, salt, amount)`', gas.nativeOpenGeneric, '', ''],
     ['cooperative close (no earlier claim)', gas.nativeClose, gas.tokenClose, ''],
     ['**open + cooperative close**', openClose, gas.tokenOpen2 + gas.tokenClose, `≤ ${TARGETS.openClose}`],
     ['**claim** (single channel)', gas.nativeClaim, gas.tokenClaim, `≤ ${TARGETS.claim}`],

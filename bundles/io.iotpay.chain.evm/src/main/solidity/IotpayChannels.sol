@@ -29,7 +29,6 @@ contract IotpayChannels {
     error InvalidSignature();
     error VoucherNotNewer();
     error AmountExceedsDeposit();
-    error NothingToWithdraw();
     error TransferFailed();
     error Reentrancy();
     error OpenDeadlinePassed();
@@ -151,16 +150,18 @@ contract IotpayChannels {
         id = _open(payee, address(0), salt, msg.value);
     }
 
-    /// @notice Open an ERC-20 channel: the contract pulls `amount` of `token` with transferFrom (approve first).
-    ///         Fee-on-transfer and rebasing tokens are not supported.
+    /// @notice Open a channel from msg.sender to `payee`. Native coin: token = address(0) and msg.value == amount
+    ///         (openNative is the same, a little cheaper). ERC-20: msg.value == 0 and the contract pulls `amount`
+    ///         with transferFrom (approve first). Fee-on-transfer and rebasing tokens are not supported.
     function open(address payee, address token, uint256 salt, uint256 amount)
         external
+        payable
         nonReentrant(token)
         returns (bytes32 id)
     {
-        if (token == address(0)) revert InvalidValue();
+        if (msg.value != (token == address(0) ? amount : 0)) revert InvalidValue();
         id = _open(payee, token, salt, amount);
-        _pull(token, msg.sender, amount);
+        if (token != address(0)) _pull(token, msg.sender, amount);
     }
 
     /// @notice Add funds to an open channel (not while closing).
