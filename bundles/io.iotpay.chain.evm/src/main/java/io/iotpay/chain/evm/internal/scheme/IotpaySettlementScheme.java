@@ -48,8 +48,10 @@ import io.iotpay.chain.evm.internal.rpc.JsonRpcClient;
  *
  * <p>The contract stores one slot per channel and no parameters: every call passes (payer, payee, token, salt) and the
  * contract re-derives the id. This client keeps those parameters per channel id: it learns them when it computes or
- * opens a channel, and otherwise finds them in the {@code ChannelOpened} log of the channel (indexed by id), so nothing
- * is lost when the bundle restarts. Channel ids: {@code keccak256(abi.encode(chainid, contract, payer, payee, token,
+ * opens a channel, and otherwise reads them from the calldata of the transaction that emitted the channel's
+ * {@code ChannelOpened} log (indexed by id), so nothing is lost when the bundle restarts. The salt's low 64 bits are the
+ * channel's open deadline ({@link #newSalt}); settled channels have a zeroed slot and are reported {@code SETTLED} from
+ * their {@code ChannelClosed} log. Channel ids: {@code keccak256(abi.encode(chainid, contract, payer, payee, token,
  * salt))}. Vouchers and close intents are EIP-712 typed data in the domain {name "IOTPAY", version "1", chainId,
  * verifyingContract}: {@code Voucher(bytes32 channelId,uint256 cumulativeAmount)} and
  * {@code CloseIntent(bytes32 channelId,uint256 finalAmount)}.
@@ -164,9 +166,39 @@ public final class IotpaySettlementScheme implements SettlementScheme {
         }
         ChannelId id = channelId(payer, payee, deposit.asset(), salt32);
         Params p = params.get(id);
-        byte[] data = Abi.call(artifact.function("open"), new Address(p.payee()), new Address(p.token()),
-                new Uint256(p.salt()), new Uint256(deposit.units()));
+        byte[] data = deposit.asset().isNative()
+                ? Abi.call(artifact.function("openNative"), new Address(p.payee()), new Uint256(p.salt()))
+                : Abi.call(artifact.function("open"), new Address(p.payee()), new Address(p.token()),
+                        new Uint256(p.salt()), new Uint256(deposit.units()));
         return evm.send(payer, contract, approveIfToken(payer, deposit), data);
+    }
+
+    /**
+     * Makes a salt for a new channel: the contract reads its low 64 bits as the open deadline (unix seconds; the open
+     * must be mined by then, the channel can be settled only after it, at most one day ahead); the upper 192 bits are
+     * random.
+     *
+     * @param openWindow time from the latest block until the deadline (e.g. 10 minutes)
+     * @return 32 bytes
+     */
+    public byte[] newSalt(Duration openWindow) {
+        long now = JsonRpcClient.quantity(evm.rpc().call("eth_getBlockByNumber", "latest", false).get("timestamp"));
+        byte[] salt = new byte[32];
+        new java.security.SecureRandom().nextBytes(salt);
+        long deadline = now + Math.max(1, openWindow.toSeconds());
+        for (int i = 0; i < 8; i++) {
+            salt[31 - i] = (byte) (deadline >>> (8 * i));
+        }
+        return salt;
+    }
+
+    /** @return the open deadline a salt carries (its low 64 bits) */
+    public static Instant openDeadline(byte[] salt32) {
+        long d = 0;
+        for (int i = 24; i < 32; i++) {
+            d = (d << 8) | (salt32[i] & 0xff);
+        }
+        return Instant.ofEpochSecond(d);
     }
 
     /** For tokens: makes sure the contract may pull the amount (approves and waits); returns the msg.value. */
@@ -283,7 +315,7 @@ public final class IotpaySettlementScheme implements SettlementScheme {
         BigInteger claimed = (BigInteger) st.get(1).getValue();
         long closesAt = ((BigInteger) st.get(2).getValue()).longValueExact();
         if (deposit.signum() == 0 && claimed.signum() == 0 && closesAt == 0) {
-            return Optional.empty();
+            return settled(id);
         }
         Params p = resolve(id);
         Asset asset = asset(p.token());
@@ -291,8 +323,6 @@ public final class IotpaySettlementScheme implements SettlementScheme {
         Instant closes = null;
         if (closesAt == 0) {
             state = ChannelState.OPEN;
-        } else if (closesAt == 1) {
-            state = ChannelState.SETTLED;
         } else {
             closes = Instant.ofEpochSecond(closesAt);
             long now = JsonRpcClient.quantity(evm.rpc().call("eth_getBlockByNumber", "latest", false).get("timestamp"));
@@ -335,26 +365,64 @@ public final class IotpaySettlementScheme implements SettlementScheme {
         if (p != null) {
             return p;
         }
-        ContractArtifact.EventDef opened = artifact.event("ChannelOpened");
+        for (JsonNode log : logs("ChannelOpened", id)) {
+            JsonNode tx = evm.rpc().call("eth_getTransactionByHash", log.get("transactionHash").asText());
+            p = decodeOpen(tx.path("from").asText(), tx.path("input").asText(""));
+            if (p != null && Arrays.equals(idOf(p), id.bytes())) {
+                params.put(id, p);
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("parameters of channel " + id.toHex() + " are unknown: it was not opened "
+                + "by a direct call to " + contract + " and was not computed here with channelId(...)");
+    }
+
+    private byte[] idOf(Params p) {
+        return Abi.keccak(Abi.word(BigInteger.valueOf(evm.chain().evmChainId())), Abi.word(contract.address()),
+                Abi.word(p.payer()), Abi.word(p.payee()), Abi.word(p.token()), Abi.word(p.salt()));
+    }
+
+    /** Decodes the parameters from an openNative/open call; null if the input is something else. */
+    private Params decodeOpen(String from, String input) {
+        String in = input.toLowerCase(Locale.ROOT);
+        String openNative = Numeric.toHexString(Abi.selector(artifact.function("openNative")));
+        String open = Numeric.toHexString(Abi.selector(artifact.function("open")));
+        if (in.startsWith(openNative) && in.length() >= 10 + 128) {
+            return new Params(from.toLowerCase(Locale.ROOT), "0x" + in.substring(10 + 24, 10 + 64), ZERO_ADDRESS,
+                    new BigInteger(in.substring(10 + 64, 10 + 128), 16));
+        }
+        if (in.startsWith(open) && in.length() >= 10 + 256) {
+            return new Params(from.toLowerCase(Locale.ROOT), "0x" + in.substring(10 + 24, 10 + 64),
+                    "0x" + in.substring(10 + 64 + 24, 10 + 128), new BigInteger(in.substring(10 + 128, 10 + 192), 16));
+        }
+        return null;
+    }
+
+    private JsonNode logs(String event, ChannelId id) {
         Map<String, Object> filter = new LinkedHashMap<>();
         filter.put("address", contract.address());
         filter.put("fromBlock", JsonRpcClient.hex(evm.logsFromBlock()));
         filter.put("toBlock", "latest");
-        filter.put("topics", List.of(Numeric.toHexString(opened.topic0()), id.toHex()));
-        JsonNode logs = evm.rpc().call("eth_getLogs", filter);
-        for (JsonNode log : logs) {
-            JsonNode topics = log.get("topics");
-            String payer = "0x" + topics.get(2).asText().substring(26);
-            String payee = "0x" + topics.get(3).asText().substring(26);
-            @SuppressWarnings("rawtypes")
-            List<Type> rest = Abi.decode(log.get("data").asText(), new TypeReference<Address>() { },
-                    new TypeReference<Uint256>() { }, new TypeReference<Uint256>() { });
-            p = new Params(payer.toLowerCase(Locale.ROOT), payee.toLowerCase(Locale.ROOT),
-                    ((String) rest.get(0).getValue()).toLowerCase(Locale.ROOT), (BigInteger) rest.get(1).getValue());
-            params.put(id, p);
-            return p;
+        filter.put("topics", List.of(Numeric.toHexString(artifact.event(event).topic0()), id.toHex()));
+        return evm.rpc().call("eth_getLogs", filter);
+    }
+
+    /** A zeroed slot: settled if a ChannelClosed log exists (the contract zeroes settled channels), else unknown. */
+    @SuppressWarnings("rawtypes")
+    private Optional<Channel> settled(ChannelId id) {
+        JsonNode closed = logs("ChannelClosed", id);
+        if (closed.size() == 0) {
+            return Optional.empty();
         }
-        throw new IllegalArgumentException("channel " + id.toHex() + " was never opened on contract " + contract);
+        JsonNode last = closed.get(closed.size() - 1);
+        List<Type> v = Abi.decode(last.get("data").asText(), new TypeReference<Uint256>() { },
+                new TypeReference<Uint256>() { });
+        BigInteger paid = (BigInteger) v.get(0).getValue();
+        BigInteger refunded = (BigInteger) v.get(1).getValue();
+        Params p = resolve(id);
+        Asset asset = asset(p.token());
+        return Optional.of(new Channel(id, ID, contract, evm.account(p.payer()), evm.account(p.payee()), asset,
+                Amount.ofUnits(paid.add(refunded), asset), Amount.ofUnits(paid, asset), ChannelState.SETTLED, null));
     }
 
     /** @return the asset of a token address (native for the zero address), reading decimals and symbol once */
