@@ -107,6 +107,7 @@ async function run(url) {
   const [deployer, payer, payee, other, payee2] = w;
   const batchPayers = w.slice(5, 25);
   const attacker = w[25];
+  const payeeFresh = w[26]; // never earned anything before the first-ever open + close
 
   const deploy = async (art, signer, ...args) => {
     const f = new ethers.ContractFactory(art.abi, art.bytecode, signer);
@@ -151,33 +152,83 @@ async function run(url) {
   check((await channels.channelId(payer.address, payee.address, ethers.ZeroAddress, 7n)) === idOf(payer.address, payee.address, ethers.ZeroAddress, 7n), 'channel id derivation');
 
   // ------------------------------------------------------------ native gas
+  // Payee proceeds are pull payments (earnings[payee][token]). "first" = the payee's earnings slot is still empty
+  // (the credit creates it: +17,100 gas once); "steady" = the payee already holds earnings (it leaves a dust unit
+  // behind when it withdraws), which is the normal case and the one the targets are about.
   const N = ethers.ZeroAddress;
   const gas = {};
-  // warm-up channel so that first-time effects (none expected for native) do not skew
   const openNative = async (from, to, s, amount) => gasOf(channels.connect(from).openNative(to, s, { value: amount }));
+  const earned = (who, tok = N) => channels.earnings(who, tok);
+
+  // first-ever open + cooperative close for a payee that never earned anything
+  let s0 = await newSalt();
+  gas.nativeOpenFirst = await openNative(payer, payeeFresh.address, s0, E('1'));
+  let ci = await closeIntent(payeeFresh, idOf(payer.address, payeeFresh.address, N, s0), E('0.25'));
+  await pastDeadlines();
+  check((await earned(payeeFresh.address)) === 0n, 'fresh payee has no earnings');
+  const freshBal = await provider.getBalance(payeeFresh.address);
+  gas.nativeCloseFirst = await gasOf(channels.connect(payer).closeCooperative(payeeFresh.address, N, s0, E('0.25'), ci.v, ci.r, ci.s));
+  check((await earned(payeeFresh.address)) === E('0.25'), 'first cooperative close credits the payee\'s earnings');
+  check((await provider.getBalance(payeeFresh.address)) === freshBal, 'cooperative close transfers nothing to the payee (pull payment)');
 
   let s1 = await newSalt();
   gas.nativeOpen = await openNative(payer, payee.address, s1, E('1'));
   let id1 = idOf(payer.address, payee.address, N, s1);
   let v = await voucher(payer, id1, E('0.1'));
-  gas.nativeClaim = await gasOf(channels.connect(payee).claim(payer.address, N, s1, E('0.1'), v.v, v.r, v.s));
+  const payeeBal0 = await provider.getBalance(payee.address);
+  gas.nativeClaimFirst = await gasOf(channels.connect(payee).claim(payer.address, N, s1, E('0.1'), v.v, v.r, v.s));
+  check((await earned(payee.address)) === E('0.1'), 'first claim credits earnings');
   v = await voucher(payer, id1, E('0.2'));
   gas.nativeClaim2 = await gasOf(channels.connect(payee).claim(payer.address, N, s1, E('0.2'), v.v, v.r, v.s));
-  let ci = await closeIntent(payee, id1, E('0.3'));
+  check((await earned(payee.address)) === E('0.2'), 'second voucher credits only the increase');
+  ci = await closeIntent(payee, id1, E('0.3'));
   await expectRevert(iface, channels.connect(payer).closeCooperative.staticCall(payee.address, N, s1, E('0.3'), ci.v, ci.r, ci.s), 'TooEarlyToSettle', 'cooperative close before the open deadline');
   await pastDeadlines();
   gas.nativeCloseAfterClaim = await gasOf(channels.connect(payer).closeCooperative(payee.address, N, s1, E('0.3'), ci.v, ci.r, ci.s));
+  check((await earned(payee.address)) === E('0.3'), 'close after a claim credits final amount minus claimed');
+
+  // steady state: the payee already holds earnings
+  let s6 = await newSalt();
+  await openNative(payer, payee.address, s6, E('1'));
+  v = await voucher(payer, idOf(payer.address, payee.address, N, s6), E('0.1'));
+  gas.nativeClaim = await gasOf(channels.connect(payee).claim(payer.address, N, s6, E('0.1'), v.v, v.r, v.s));
 
   let s2 = await newSalt();
   gas.nativeOpen2 = await openNative(payer, payee.address, s2, E('1'));
   let id2 = idOf(payer.address, payee.address, N, s2);
   ci = await closeIntent(payee, id2, E('0.25'));
   await pastDeadlines();
-  const balBefore = await provider.getBalance(payee.address);
-  gas.nativeClose = await gasOf(channels.connect(payer).closeCooperative(payee.address, N, s2, E('0.25'), ci.v, ci.r, ci.s));
-  check((await provider.getBalance(payee.address)) - balBefore === E('0.25'), 'cooperative close pays the payee the final amount');
+  const earnedBefore = await earned(payee.address);
+  const payerBal = await provider.getBalance(payer.address);
+  const cr = await (await channels.connect(payer).closeCooperative(payee.address, N, s2, E('0.25'), ci.v, ci.r, ci.s)).wait();
+  gas.nativeClose = Number(cr.gasUsed);
+  check((await earned(payee.address)) - earnedBefore === E('0.25'), 'cooperative close credits the payee the final amount');
+  check((await provider.getBalance(payer.address)) - payerBal + cr.gasUsed * cr.gasPrice === E('0.75'), 'cooperative close refunds the payer deposit minus final amount (push)');
   const st2 = await channels.channel(id2);
   check(st2[0] === 0n && st2[1] === 0n && st2[2] === 0n, 'settled channel slot is zeroed');
+
+  // claim-then-refund: the payer closes with finalAmount == claimed (no credit, only the refund)
+  let s7 = await newSalt();
+  await openNative(payer, payee.address, s7, E('1'));
+  const id7 = idOf(payer.address, payee.address, N, s7);
+  v = await voucher(payer, id7, E('0.2'));
+  await (await channels.connect(payee).claim(payer.address, N, s7, E('0.2'), v.v, v.r, v.s)).wait();
+  ci = await closeIntent(payee, id7, E('0.2'));
+  await pastDeadlines();
+  gas.nativeCloseEqClaimed = await gasOf(channels.connect(payer).closeCooperative(payee.address, N, s7, E('0.2'), ci.v, ci.r, ci.s));
+
+  // withdraw earnings: steady state leaves one wei behind; the fresh payee takes everything (slot zeroed)
+  const bal = await earned(payee.address);
+  const pbw = await provider.getBalance(payee.address);
+  const wrr = await (await channels.connect(payee).withdrawEarnings(N, bal - 1n)).wait();
+  gas.nativeWithdrawEarnings = Number(wrr.gasUsed);
+  check((await provider.getBalance(payee.address)) - pbw + wrr.gasUsed * wrr.gasPrice === bal - 1n, 'withdrawEarnings pays exactly the amount');
+  check((await earned(payee.address)) === 1n, 'dust unit left behind');
+  const wev = wrr.logs.map((l) => iface.parseLog(l)).find((l) => l?.name === 'EarningsWithdrawn');
+  check(wev && wev.args.payee === payee.address && wev.args.token === N && wev.args.amount === bal - 1n, 'EarningsWithdrawn event');
+  check(payeeBal0 < (await provider.getBalance(payee.address)), 'payee got its money out');
+  gas.nativeWithdrawEarningsAll = await gasOf(channels.connect(payeeFresh).withdrawEarnings(N, E('0.25')));
+  check((await earned(payeeFresh.address)) === 0n, 'withdrawing everything zeroes the earnings slot');
 
   // unilateral close
   let s3 = await newSalt();
@@ -206,19 +257,22 @@ async function run(url) {
   await openNative(payer, payee.address, s4, E('1'));
   gas.nativeTopUp = await gasOf(channels.connect(payer).topUp(payee.address, N, s4, E('0.5'), { value: E('0.5') }));
 
-  // batch claim: 20 payers -> one payee
-  const batch = async (tokenAddr, fund) => {
+  // batch claim: 20 payers -> one payee. The first batch creates payee2's earnings slot, the second is steady state.
+  const batch = async (tokenAddr) => {
     const items = [];
     for (const p of batchPayers) {
       const s = await newSalt();
-      if (fund) await fund(p);
       await (await (tokenAddr === N ? channels.connect(p).openNative(payee2.address, s, { value: E('1') }) : channels.connect(p).open(payee2.address, tokenAddr, s, E('1')))).wait();
       const id = idOf(p.address, payee2.address, tokenAddr, s);
       const sg = await voucher(p, id, E('0.123456789'));
       items.push({ payer: p.address, salt: s, cumulativeAmount: E('0.123456789'), v: sg.v, r: sg.r, s: sg.s });
     }
-    return gasOf(channels.connect(payee2).claimBatch(tokenAddr, items));
+    const before = await earned(payee2.address, tokenAddr);
+    const g = await gasOf(channels.connect(payee2).claimBatch(tokenAddr, items));
+    check((await earned(payee2.address, tokenAddr)) - before === 20n * E('0.123456789'), `batch claim credits the sum of 20 vouchers (${tokenAddr === N ? 'native' : 'ERC-20'})`);
+    return g;
   };
+  gas.nativeBatch20First = await batch(N);
   gas.nativeBatch20 = await batch(N);
 
   // ------------------------------------------------------------ ERC-20 gas (steady state: balances already non-zero)
@@ -233,12 +287,19 @@ async function run(url) {
   gas.tokenOpen = await gasOf(channels.connect(payer).open(payee.address, tokAddr, t1, E('1')));
   let tid1 = idOf(payer.address, payee.address, tokAddr, t1);
   v = await voucher(payer, tid1, E('0.1'));
-  gas.tokenClaim = await gasOf(channels.connect(payee).claim(payer.address, tokAddr, t1, E('0.1'), v.v, v.r, v.s));
+  gas.tokenClaimFirst = await gasOf(channels.connect(payee).claim(payer.address, tokAddr, t1, E('0.1'), v.v, v.r, v.s));
+  v = await voucher(payer, tid1, E('0.2'));
+  gas.tokenClaim = await gasOf(channels.connect(payee).claim(payer.address, tokAddr, t1, E('0.2'), v.v, v.r, v.s));
   let t2 = await newSalt();
   gas.tokenOpen2 = await gasOf(channels.connect(payer).open(payee.address, tokAddr, t2, E('1')));
   ci = await closeIntent(payee, idOf(payer.address, payee.address, tokAddr, t2), E('0.25'));
   await pastDeadlines();
   gas.tokenClose = await gasOf(channels.connect(payer).closeCooperative(payee.address, tokAddr, t2, E('0.25'), ci.v, ci.r, ci.s));
+  check((await earned(payee.address, tokAddr)) === E('0.45'), 'ERC-20 claims and close credited to token earnings');
+  const tb = await token.balanceOf(payee.address);
+  gas.tokenWithdrawEarnings = await gasOf(channels.connect(payee).withdrawEarnings(tokAddr, E('0.45') - 1n));
+  check((await token.balanceOf(payee.address)) - tb === E('0.45') - 1n && (await earned(payee.address, tokAddr)) === 1n, 'ERC-20 withdrawEarnings pays exactly the amount, dust left');
+  gas.tokenBatch20First = await batch(tokAddr);
   gas.tokenBatch20 = await batch(tokAddr);
 
   // ------------------------------------------------------------ registry and notary gas
@@ -302,16 +363,24 @@ async function run(url) {
   await expectRevert(iface, claimA(E('0.3'), { v: 27, r: ethers.ZeroHash, s: ethers.ZeroHash }), 'InvalidSignature', 'unrecoverable signature (zero address)');
   const closeAsVoucher = await closeIntent(payer, aid, E('0.3'));
   await expectRevert(iface, claimA(E('0.3'), closeAsVoucher), 'InvalidSignature', 'payer-signed CloseIntent used as a voucher');
-  const pbA = await provider.getBalance(payee.address);
-  const rc = await (await channels.connect(payee).claim(payer.address, N, a, E('0.3'), good.v, good.r, good.s)).wait();
-  check((await provider.getBalance(payee.address)) - pbA + rc.gasUsed * rc.gasPrice === E('0.3'), 'valid claim pays exactly the voucher amount');
+  const ebA = await earned(payee.address);
+  await (await channels.connect(payee).claim(payer.address, N, a, E('0.3'), good.v, good.r, good.s)).wait();
+  check((await earned(payee.address)) - ebA === E('0.3'), 'valid claim credits exactly the voucher amount');
   await expectRevert(iface, claimA(E('0.3'), good), 'VoucherNotNewer', 'second claim of the same voucher');
   const lower = await voucher(payer, aid, E('0.2'));
   await expectRevert(iface, claimA(E('0.2'), lower), 'VoucherNotNewer', 'older (lower) voucher after a newer one');
   const v5 = await voucher(payer, aid, E('0.5'));
   const rc2 = await (await channels.connect(payee).claim(payer.address, N, a, E('0.5'), v5.v, v5.r, v5.s)).wait();
   const ev = rc2.logs.map((l) => iface.parseLog(l)).find((l) => l?.name === 'ChannelClaimed');
-  check(ev && ev.args.cumulativeClaimed === E('0.5'), 'only the increase is paid (cumulative 0.5 after 0.3)');
+  check(ev && ev.args.cumulativeClaimed === E('0.5') && (await earned(payee.address)) - ebA === E('0.5'), 'only the increase is credited (cumulative 0.5 after 0.3)');
+
+  console.log('# attacks: earnings');
+  const eb = await earned(payee.address);
+  await expectRevert(iface, channels.connect(payee).withdrawEarnings.staticCall(N, eb + 1n), 'InsufficientEarnings', 'withdrawing more than earned');
+  await expectRevert(iface, channels.connect(payee).withdrawEarnings.staticCall(N, 0n), 'InvalidAmount', 'withdrawing zero');
+  await expectRevert(iface, channels.connect(attacker).withdrawEarnings.staticCall(N, 1n), 'InsufficientEarnings', 'someone else\'s earnings cannot be withdrawn (balance is keyed by msg.sender)');
+  await expectRevert(iface, channels.connect(payee).withdrawEarnings.staticCall(tokAddr, 2n), 'InsufficientEarnings', 'native earnings cannot be withdrawn as a token');
+  check((await earned(payee.address)) === eb, 'payee earnings untouched by the failed attempts');
 
   // close intents
   await pastDeadlines();
@@ -362,11 +431,29 @@ async function run(url) {
   const rv1 = await voucher(payer, rid, E('0.3'));
   const rv2 = await voucher(payer, rid, E('0.6'));
   const claimData = (amt, sg) => iface.encodeFunctionData('claim', [payer.address, evilAddr, r1, amt, sg.v, sg.r, sg.s]);
-  await (await evil.arm(chAddr, claimData(E('0.6'), rv2))).wait();
+  const evilBal0 = await evil.balanceOf(evilAddr);
   await (await evil.exec(chAddr, claimData(E('0.3'), rv1))).wait();
-  check((await evil.reentryAttempted()) && !(await evil.reentrySucceeded()), 'token re-entering claim() during the payout transfer is rejected');
+  check((await evil.balanceOf(evilAddr)) === evilBal0 && (await earned(evilAddr, evilAddr)) === E('0.3'), 'token claim makes no token call, only credits earnings');
+  const wdE = (amt, tok = evilAddr) => iface.encodeFunctionData('withdrawEarnings', [tok, amt]);
+  await (await evil.arm(chAddr, claimData(E('0.6'), rv2))).wait();
+  await (await evil.exec(chAddr, wdE(E('0.1')))).wait();
+  check((await evil.reentryAttempted()) && !(await evil.reentrySucceeded()), 'token re-entering claim() during the withdrawEarnings transfer is rejected');
   check(iface.parseError(await evil.reentryRevertData())?.name === 'Reentrancy', 'the re-entry fails with Reentrancy');
-  check((await evil.balanceOf(evilAddr)) === E('0.3') && (await channels.channel(rid))[1] === E('0.3'), 're-entrant token was paid exactly once');
+  check((await channels.channel(rid))[1] === E('0.3'), 'the re-entrant claim left no trace');
+  await (await evil.arm(chAddr, wdE(E('0.2')))).wait();
+  await (await evil.exec(chAddr, wdE(E('0.2')))).wait();
+  check((await evil.reentryAttempted()) && !(await evil.reentrySucceeded()) && iface.parseError(await evil.reentryRevertData())?.name === 'Reentrancy', 'token re-entering withdrawEarnings() during its own transfer is rejected with Reentrancy');
+  check((await evil.balanceOf(evilAddr)) - evilBal0 === E('0.3') && (await earned(evilAddr, evilAddr)) === 0n, 're-entrant token was paid exactly its earnings, once');
+  // native earnings: the same contract is the payee of a native channel and re-enters from receive()
+  let rn = await newSalt();
+  await openNative(payer, evilAddr, rn, E('1'));
+  const rnv = await voucher(payer, idOf(payer.address, evilAddr, N, rn), E('0.4'));
+  await (await evil.exec(chAddr, iface.encodeFunctionData('claim', [payer.address, N, rn, E('0.4'), rnv.v, rnv.r, rnv.s]))).wait();
+  const evilEth = await provider.getBalance(evilAddr);
+  await (await evil.arm(chAddr, wdE(E('0.2'), N))).wait();
+  await (await evil.exec(chAddr, wdE(E('0.2'), N))).wait();
+  check((await evil.reentryAttempted()) && !(await evil.reentrySucceeded()) && iface.parseError(await evil.reentryRevertData())?.name === 'Reentrancy', 'contract payee re-entering withdrawEarnings() from receive() (native) is rejected with Reentrancy');
+  check((await provider.getBalance(evilAddr)) - evilEth === E('0.2') && (await earned(evilAddr, N)) === E('0.2'), 'native withdrawal paid once, rest still credited');
   // payer side: the token opens a channel as payer, then re-enters withdraw during the refund transfer
   await (await evil.mint(evilAddr, E('5'))).wait();
   await (await evil.exec(evilAddr, evil.interface.encodeFunctionData('approve', [chAddr, E('5')]))).wait();
@@ -393,14 +480,20 @@ async function run(url) {
   const rows = [
     ['open (`openNative`; ERC-20: `open`)', gas.nativeOpen, gas.tokenOpen, ''],
     ['open via generic `open(payee, 0x0, salt, amount)`', gas.nativeOpenGeneric, '', ''],
-    ['cooperative close (no earlier claim)', gas.nativeClose, gas.tokenClose, ''],
-    ['**open + cooperative close**', openClose, gas.tokenOpen2 + gas.tokenClose, `≤ ${TARGETS.openClose}`],
-    ['**claim** (single channel)', gas.nativeClaim, gas.tokenClaim, `≤ ${TARGETS.claim}`],
+    ['cooperative close (no earlier claim), steady state', gas.nativeClose, gas.tokenClose, ''],
+    ['**open + cooperative close**, steady state', openClose, gas.tokenOpen2 + gas.tokenClose, `≤ ${TARGETS.openClose}`],
+    ['open + cooperative close, first ever (payee earnings slot empty)', gas.nativeOpenFirst + gas.nativeCloseFirst, '', '(reported)'],
+    ['**claim** (single channel), steady state', gas.nativeClaim, gas.tokenClaim, `≤ ${TARGETS.claim}`],
+    ['claim, first ever (payee earnings slot empty)', gas.nativeClaimFirst, gas.tokenClaimFirst, '(reported)'],
     ['claim (second voucher, same channel)', gas.nativeClaim2, '', ''],
-    ['**batch claim, 20 channels, per channel**', per(gas.nativeBatch20), per(gas.tokenBatch20), `≤ ${TARGETS.batchPerChannel}`],
-    ['batch claim, 20 channels, whole tx', gas.nativeBatch20, gas.tokenBatch20, ''],
+    ['**batch claim, 20 channels, per channel**, steady state', per(gas.nativeBatch20), per(gas.tokenBatch20), `≤ ${TARGETS.batchPerChannel}`],
+    ['batch claim, 20 channels, whole tx, steady state', gas.nativeBatch20, gas.tokenBatch20, ''],
+    ['batch claim, 20 channels, per channel, first ever', per(gas.nativeBatch20First), per(gas.tokenBatch20First), '(reported)'],
+    ['withdrawEarnings, leaving 1 unit (steady state)', gas.nativeWithdrawEarnings, gas.tokenWithdrawEarnings, ''],
+    ['withdrawEarnings, everything (slot zeroed)', gas.nativeWithdrawEarningsAll, '', ''],
     ['top up', gas.nativeTopUp, '', ''],
     ['cooperative close after a claim', gas.nativeCloseAfterClaim, '', ''],
+    ['cooperative close with finalAmount == claimed (claim-then-refund)', gas.nativeCloseEqClaimed, '', ''],
     ['start close (payer)', gas.nativeStartClose, '', ''],
     ['claim during challenge period', gas.nativeClaimWhileClosing, '', ''],
     ['withdraw after challenge period', gas.nativeWithdraw, '', ''],
@@ -419,6 +512,8 @@ async function run(url) {
   check(openClose <= TARGETS.openClose, `native open + cooperative close ${openClose} <= ${TARGETS.openClose}`);
   check(gas.nativeClaim <= TARGETS.claim, `native claim ${gas.nativeClaim} <= ${TARGETS.claim}`);
   check(per(gas.nativeBatch20) <= TARGETS.batchPerChannel, `native batch claim per channel ${per(gas.nativeBatch20)} <= ${TARGETS.batchPerChannel}`);
+  check(gas.tokenClaim <= TARGETS.claim, `ERC-20 claim ${gas.tokenClaim} <= ${TARGETS.claim}`);
+  check(per(gas.tokenBatch20) <= TARGETS.batchPerChannel, `ERC-20 batch claim per channel ${per(gas.tokenBatch20)} <= ${TARGETS.batchPerChannel}`);
 }
 
 main().catch((e) => {

@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {TestToken} from "./TestToken.sol";
 
-/// @title Malicious ERC-20 for tests only: on transfer/transferFrom it calls back into `target` with
+/// @title Malicious ERC-20 for tests only: on transfer/transferFrom (and on receiving native coin) it calls back into `target` with
 ///        pre-set calldata (e.g. a second claim or withdraw) and records whether that re-entry succeeded.
 contract ReentrantToken is TestToken {
     address public target;
@@ -36,7 +36,10 @@ contract ReentrantToken is TestToken {
         return ret;
     }
 
-    receive() external payable {}
+    /// @notice Native-coin payouts to this contract re-enter too when armed (native withdrawEarnings attack).
+    receive() external payable {
+        _reenter();
+    }
 
     function transfer(address to, uint256 amount) external override returns (bool) {
         _reenter();
