@@ -27,7 +27,6 @@ import java.util.UUID;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.generators.PKCS5S2ParametersGenerator;
-import org.bouncycastle.crypto.generators.SCrypt;
 import org.bouncycastle.crypto.modes.SICBlockCipher;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithIV;
@@ -169,7 +168,7 @@ public final class KeystoreV3 {
                     throw new KeystoreError(KeystoreError.Kind.UNSUPPORTED, "scrypt parameters n=" + n + " r=" + r
                             + " p=" + p + " need more than 1 GiB");
                 }
-                dk = SCrypt.generate(pw, salt, sp.n(), sp.r(), sp.p(), dklen);
+                dk = Scrypt.generate(pw, salt, sp.n(), sp.r(), sp.p(), dklen);
             } else if ("pbkdf2".equals(kdf)) {
                 String prf = text(kp, "prf");
                 if (!"hmac-sha256".equals(prf)) {
@@ -221,7 +220,7 @@ public final class KeystoreV3 {
         random.nextBytes(salt);
         random.nextBytes(iv);
         byte[] pw = utf8(passphrase);
-        byte[] dk = SCrypt.generate(pw, salt, params.n(), params.r(), params.p(), 32);
+        byte[] dk = Scrypt.generate(pw, salt, params.n(), params.r(), params.p(), 32);
         Bytes.wipe(pw);
         try {
             byte[] ciphertext = aesCtr(Arrays.copyOfRange(dk, 0, 16), iv, privateKey);
