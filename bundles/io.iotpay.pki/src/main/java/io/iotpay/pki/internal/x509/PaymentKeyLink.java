@@ -91,7 +91,7 @@ public final class PaymentKeyLink {
      * Recovers the Ethereum address that produced a recoverable signature over a 32-byte digest.
      *
      * @param digest32 the signed digest
-     * @param signature r || s || v, v in {27, 28}
+     * @param signature r || s || v, v in {27, 28} (or the raw recovery id 0/1)
      * @return the lower-case {@code 0x} address, or empty if the signature is malformed, high-s, or recovers nothing
      */
     public static Optional<String> recoverAddress(byte[] digest32, Signature signature) {
@@ -102,6 +102,9 @@ public final class PaymentKeyLink {
         BigInteger r = new BigInteger(1, Arrays.copyOfRange(sig, 0, 32));
         BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, 32, 64));
         int v = sig[64] & 0xff;
+        if (v == 0 || v == 1) {
+            v += 27; // the API also admits the raw recovery id
+        }
         BigInteger n = DOMAIN.getN();
         if (v != 27 && v != 28 || r.signum() == 0 || r.compareTo(n) >= 0 || s.signum() == 0
                 || s.compareTo(HALF_N) > 0) {

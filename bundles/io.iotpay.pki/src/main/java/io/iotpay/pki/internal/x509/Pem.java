@@ -15,7 +15,6 @@ import java.util.List;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
@@ -113,7 +112,7 @@ public final class Pem {
     }
 
     /**
-     * Decodes an encrypted PKCS#8 private key.
+     * Decodes an encrypted PKCS#8 private key (EC keys only, returned as JDK keys).
      *
      * @param pem the PEM text
      * @param passphrase the passphrase
@@ -127,12 +126,14 @@ public final class Pem {
                 if (o instanceof PKCS8EncryptedPrivateKeyInfo info) {
                     PrivateKeyInfo pk = info.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
                             .setProvider(Crypto.BC).build(passphrase));
-                    return new JcaPEMKeyConverter().setProvider(Crypto.BC).getPrivateKey(pk);
+                    // as a JDK key, so JSSE and java.security.Signature accept it without the BC provider
+                    return java.security.KeyFactory.getInstance("EC")
+                            .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(pk.getEncoded()));
                 }
             }
         } catch (PKCSException e) {
             throw new IllegalArgumentException("wrong passphrase or corrupted private key", e);
-        } catch (IOException | OperatorCreationException e) {
+        } catch (IOException | OperatorCreationException | java.security.GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot read the private key: " + e.getMessage(), e);
         }
         throw new IllegalArgumentException("PEM text holds no ENCRYPTED PRIVATE KEY block");
