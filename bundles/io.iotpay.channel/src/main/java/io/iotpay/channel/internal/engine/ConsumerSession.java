@@ -1,0 +1,264 @@
+package io.iotpay.channel.internal.engine;
+
+import java.math.BigInteger;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.iotpay.api.chain.AccountId;
+import io.iotpay.api.channel.ChannelId;
+import io.iotpay.api.channel.ErrorCode;
+import io.iotpay.api.channel.Offer;
+import io.iotpay.api.channel.ProtocolException;
+import io.iotpay.api.channel.SessionId;
+import io.iotpay.api.channel.SessionRole;
+import io.iotpay.api.channel.SessionSnapshot;
+import io.iotpay.api.channel.SessionState;
+import io.iotpay.api.channel.Voucher;
+import io.iotpay.api.money.Amount;
+import io.iotpay.api.money.Price;
+import io.iotpay.api.wallet.PaymentIntent;
+import io.iotpay.api.wallet.Signature;
+import io.iotpay.api.wallet.SpendingRefusedException;
+import io.iotpay.api.wallet.VoucherDomain;
+import io.iotpay.channel.internal.protocol.Body;
+import io.iotpay.channel.internal.protocol.MessageCodec;
+import io.iotpay.channel.internal.protocol.MessageSigner;
+import io.iotpay.channel.internal.protocol.MessageType;
+import io.iotpay.channel.internal.protocol.SignedMessage;
+import io.iotpay.channel.internal.store.ChannelStore;
+import io.iotpay.channel.internal.store.SessionRecord;
+import io.iotpay.channel.internal.store.StoredVoucher;
+
+/**
+ * Consumer side of a metered session. Answers each receipt with a voucher for the channel base plus what the
+ * delivered quantity costs (rounded down) plus its prepay window, never above the deposit, the session budget or the
+ * wallet's spending policy; every voucher is committed to the store before it is sent.
+ */
+public final class ConsumerSession extends SessionBase {
+
+    /** Collaborators of a consumer session. */
+    public record Context(MessageCodec codec, MessageSigner signer, Clock clock, ChannelStore store,
+            VoucherSigner voucherSigner, String domainVersion) {
+    }
+
+    /** Session terms chosen by the consumer. */
+    public record Terms(AccountId payer, ChannelId channel, Amount deposit, Amount budget, Price maxPrice,
+            Amount prepayWindow) {
+    }
+
+    private final Context ctx;
+    private final Offer offer;
+    private final String offerJson;
+    private final Terms terms;
+    private final Amount prepay;
+    private Amount deposit;
+    private Amount base;
+    private Amount lastSigned;
+    private BigInteger delivered = BigInteger.ZERO;
+
+    private ConsumerSession(Context ctx, Offer offer, String offerJson, AccountId providerKey, Terms terms,
+            SessionId id) {
+        super(ctx.codec(), ctx.signer(), ctx.clock(), id);
+        this.ctx = ctx;
+        this.offer = offer;
+        this.offerJson = offerJson;
+        this.terms = terms;
+        this.peer = providerKey;
+        this.prepay = terms.prepayWindow().min(offer.prepayWindow());
+        this.deposit = terms.deposit();
+        Amount zero = Amount.zero(offer.price().asset());
+        this.base = ctx.store().latestVoucher(terms.channel(), SessionRole.CONSUMER)
+                .map(v -> Amount.ofUnits(v.cumulative(), offer.price().asset())).orElse(zero);
+        this.lastSigned = base;
+    }
+
+    /**
+     * Checks a verified offer against the consumer's terms and creates the session.
+     *
+     * @param offerMessage the provider's signed OFFER (its sender becomes the expected peer)
+     * @throws ProtocolException PRICE_ABOVE_CAP, INSUFFICIENT_DEPOSIT, BAD_SIGNATURE, UNSUPPORTED_VERSION
+     */
+    public static ConsumerSession create(Context ctx, SignedMessage offerMessage, Terms terms) {
+        if (offerMessage.body().type() != MessageType.OFFER) {
+            throw new ProtocolException(ErrorCode.MALFORMED, "field type: expected OFFER");
+        }
+        ctx.codec().verify(offerMessage, null);
+        Offer offer = ((Body.OfferBody) offerMessage.body()).offer();
+        if (offer.protocolVersion() != MessageCodec.VERSION) {
+            throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "offer protocol version "
+                    + offer.protocolVersion());
+        }
+        if (offer.price().unit() != terms.maxPrice().unit() || !offer.price().isAtMost(terms.maxPrice())) {
+            throw new ProtocolException(ErrorCode.PRICE_ABOVE_CAP, "offer price " + offer.price()
+                    + " is above the cap " + terms.maxPrice());
+        }
+        if (terms.deposit().isLessThan(offer.minimumDeposit())) {
+            throw new ProtocolException(ErrorCode.INSUFFICIENT_DEPOSIT, "deposit " + terms.deposit()
+                    + " is below the offer's minimum " + offer.minimumDeposit());
+        }
+        ConsumerSession s = new ConsumerSession(ctx, offer, new String(ctx.codec().encode(offerMessage),
+                java.nio.charset.StandardCharsets.UTF_8), offerMessage.envelope().from(), terms, SessionId.random());
+        return s;
+    }
+
+    /** The OPEN_SESSION message (seq 1). */
+    public SignedMessage open(String depositTx) {
+        if (ourSeq != 0) {
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "session " + id + " is already opened");
+        }
+        persist();
+        return send(new Body.OpenSession(offer.offerId(), terms.channel(), terms.payer(), depositTx));
+    }
+
+    /**
+     * Handles a message from the provider.
+     *
+     * @return replies (vouchers, pause, stop)
+     * @throws ProtocolException refusal; the session is unchanged
+     */
+    public List<SignedMessage> onMessage(SignedMessage m) {
+        SessionMachine.Event event = eventOf(m);
+        if (m.body().type() == MessageType.ERROR) {
+            codec.verify(m, peer);
+            return List.of();
+        }
+        if (event == null || event == SessionMachine.Event.VOUCHER || event == SessionMachine.Event.TOP_UP) {
+            admit(m, SessionMachine.Event.FAIL);
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "a provider cannot send " + m.body().type());
+        }
+        SessionState to = admit(m, event);
+        List<SignedMessage> out = new ArrayList<>();
+        switch (event) {
+            case START -> {
+                Body.Start st = (Body.Start) m.body();
+                if (!st.channel().equals(terms.channel())) {
+                    throw new ProtocolException(ErrorCode.UNKNOWN_CHANNEL, "START names channel " + st.channel()
+                            + ", the session uses " + terms.channel());
+                }
+                accepted(m);
+                // the provider only holds vouchers we signed; if it holds a higher one, ours was lost in flight
+                Amount theirs = Amount.ofUnits(st.channelCumulative(), offer.price().asset());
+                base = base.max(theirs);
+                lastSigned = lastSigned.max(theirs);
+                deposit = deposit.min(Amount.ofUnits(st.deposit(), offer.price().asset()));
+                state = to;
+                persist();
+                out.addAll(pay(0));
+            }
+            case RECEIPT -> {
+                BigInteger q = ((Body.ReceiptBody) m.body()).cumulativeQuantity();
+                if (q.compareTo(delivered) < 0) {
+                    throw new ProtocolException(ErrorCode.OUT_OF_ORDER, "receipt quantity " + q
+                            + " is below the previous receipt's " + delivered);
+                }
+                accepted(m);
+                delivered = q;
+                state = to;
+                out.addAll(pay(m.envelope().seq()));
+            }
+            case PAUSE, RESUME, STOP -> {
+                accepted(m);
+                state = to;
+                detail = m.body().type() + " by provider";
+                persist();
+            }
+            default -> throw new IllegalStateException(event.name());
+        }
+        return out;
+    }
+
+    /** Signs (and stores first) the next voucher if one is due; pauses or stops at the limits. */
+    private List<SignedMessage> pay(long receiptSeq) {
+        List<SignedMessage> out = new ArrayList<>();
+        Amount owed = Credit.owed(offer.price(), delivered);
+        Amount target = Credit.voucherTarget(offer.price(), delivered, base, prepay, deposit, terms.budget());
+        if (target.isGreaterThan(lastSigned)) {
+            Voucher unsigned = Voucher.unsigned(terms.channel(), offer.contract(), target);
+            PaymentIntent intent = new PaymentIntent(terms.payer(), offer.payee(), target.minus(lastSigned), target,
+                    offer.price(), id.value(), terms.channel());
+            Signature sig;
+            try {
+                sig = ctx.voucherSigner().sign(intent, unsigned, VoucherDomain.iotpay(offer.contract(),
+                        ctx.domainVersion()));
+            } catch (SpendingRefusedException e) {
+                if (state == SessionState.RUNNING) {
+                    state = SessionMachine.next(state, SessionMachine.Event.PAUSE);
+                    detail = "wallet refused: " + e.reason();
+                    persist();
+                    out.add(send(new Body.Pause(ErrorCode.POLICY_REFUSED.name())));
+                }
+                return out;
+            }
+            // durable before it leaves this node
+            ctx.store().commitVoucher(new StoredVoucher(terms.channel(), SessionRole.CONSUMER, target.units(), sig,
+                    clock.instant()));
+            lastSigned = target;
+            out.add(send(new Body.VoucherBody(terms.channel(), target.units(), sig, receiptSeq)));
+        }
+        if (state == SessionState.RUNNING) {
+            if (owed.isGreaterThan(terms.budget())) {
+                state = SessionMachine.next(state, SessionMachine.Event.STOP);
+                detail = "budget exhausted";
+                persist();
+                out.add(send(new Body.Stop(ErrorCode.BUDGET_EXHAUSTED.name())));
+            } else if (base.plus(owed).isGreaterThan(deposit)) {
+                state = SessionMachine.next(state, SessionMachine.Event.PAUSE);
+                detail = "deposit exhausted";
+                persist();
+                out.add(send(new Body.Pause(ErrorCode.INSUFFICIENT_DEPOSIT.name())));
+            }
+        }
+        return out;
+    }
+
+    /** Local pause. */
+    public SignedMessage pause() {
+        state = SessionMachine.next(state, SessionMachine.Event.PAUSE);
+        detail = "paused by consumer";
+        persist();
+        return send(new Body.Pause("REQUESTED"));
+    }
+
+    /** Local resume. */
+    public SignedMessage resume() {
+        state = SessionMachine.next(state, SessionMachine.Event.RESUME);
+        detail = "resumed by consumer";
+        persist();
+        return send(new Body.Resume());
+    }
+
+    /** Local stop. */
+    public SignedMessage stop() {
+        state = SessionMachine.next(state, SessionMachine.Event.STOP);
+        detail = "stopped by consumer";
+        persist();
+        return send(new Body.Stop("REQUESTED"));
+    }
+
+    private void persist() {
+        ctx.store().putSession(new SessionRecord(id, SessionRole.CONSUMER, terms.channel(), offerJson, state,
+                delivered, base.units(), ourSeq, peerSeq, clock.instant()));
+    }
+
+    public Amount lastSigned() {
+        return lastSigned;
+    }
+
+    public Amount base() {
+        return base;
+    }
+
+    public BigInteger delivered() {
+        return delivered;
+    }
+
+    public Offer offer() {
+        return offer;
+    }
+
+    public SessionSnapshot snapshot() {
+        return new SessionSnapshot(id, SessionRole.CONSUMER, state, offer, terms.channel(), delivered,
+                Credit.owed(offer.price(), delivered), lastSigned.minus(base), clock.instant(), detail);
+    }
+}

@@ -1,0 +1,104 @@
+package io.iotpay.channel.internal.engine;
+
+import java.time.Clock;
+import java.util.Objects;
+
+import io.iotpay.api.chain.AccountId;
+import io.iotpay.api.channel.ErrorCode;
+import io.iotpay.api.channel.ProtocolException;
+import io.iotpay.api.channel.SessionId;
+import io.iotpay.api.channel.SessionState;
+import io.iotpay.channel.internal.protocol.Body;
+import io.iotpay.channel.internal.protocol.Envelope;
+import io.iotpay.channel.internal.protocol.MessageCodec;
+import io.iotpay.channel.internal.protocol.MessageSigner;
+import io.iotpay.channel.internal.protocol.SignedMessage;
+
+/**
+ * What provider and consumer sessions share: the state machine, outgoing sequence numbers and the checks every
+ * incoming message passes before it may change anything (sender signature, sequence number, legal transition).
+ * Not thread-safe: the engine runs all calls for one channel on one serial queue.
+ */
+abstract class SessionBase {
+
+    protected final MessageCodec codec;
+    protected final MessageSigner signer;
+    protected final Clock clock;
+    protected final SessionId id;
+    protected AccountId peer;
+    protected SessionState state = SessionState.NEGOTIATING;
+    protected long ourSeq;
+    protected long peerSeq;
+    protected String detail = "";
+
+    SessionBase(MessageCodec codec, MessageSigner signer, Clock clock, SessionId id) {
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.signer = Objects.requireNonNull(signer, "signer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.id = Objects.requireNonNull(id, "id");
+    }
+
+    public SessionId id() {
+        return id;
+    }
+
+    public SessionState state() {
+        return state;
+    }
+
+    public long peerSeq() {
+        return peerSeq;
+    }
+
+    public long ourSeq() {
+        return ourSeq;
+    }
+
+    /** Signs an outgoing message with the next sequence number. */
+    protected SignedMessage send(Body body) {
+        ourSeq++;
+        return codec.sign(new Envelope(MessageCodec.VERSION, body.type(), signer.account(), id, ourSeq,
+                clock.instant()), body, signer);
+    }
+
+    /**
+     * Checks an incoming message without changing anything and returns the state it would lead to.
+     *
+     * @throws ProtocolException UNKNOWN_SESSION, BAD_SIGNATURE, REPLAYED, OUT_OF_ORDER or INVALID_STATE
+     */
+    protected SessionState admit(SignedMessage m, SessionMachine.Event event) {
+        if (!id.equals(m.envelope().session())) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_SESSION, "message for session " + m.envelope().session()
+                    + " reached session " + id);
+        }
+        codec.verify(m, peer);
+        long seq = m.envelope().seq();
+        if (seq <= peerSeq) {
+            throw new ProtocolException(ErrorCode.REPLAYED, "message seq " + seq + " was already used (last "
+                    + peerSeq + ")");
+        }
+        if (seq != peerSeq + 1) {
+            throw new ProtocolException(ErrorCode.OUT_OF_ORDER, "message seq " + seq + " skips ahead: expected "
+                    + (peerSeq + 1));
+        }
+        return SessionMachine.next(state, event);
+    }
+
+    /** Accepts the message's sequence number (call only once every check passed). */
+    protected void accepted(SignedMessage m) {
+        peerSeq = m.envelope().seq();
+    }
+
+    protected static SessionMachine.Event eventOf(SignedMessage m) {
+        return switch (m.body().type()) {
+            case START -> SessionMachine.Event.START;
+            case RECEIPT -> SessionMachine.Event.RECEIPT;
+            case VOUCHER -> SessionMachine.Event.VOUCHER;
+            case PAUSE -> SessionMachine.Event.PAUSE;
+            case RESUME -> SessionMachine.Event.RESUME;
+            case STOP -> SessionMachine.Event.STOP;
+            case TOP_UP -> SessionMachine.Event.TOP_UP;
+            default -> null;
+        };
+    }
+}
