@@ -84,11 +84,14 @@ public final class VerifyingTrustManager extends X509ExtendedTrustManager {
     }
 
     /**
-     * The CAs announced to a client in the CertificateRequest: the trusted anchors (in ANY_ANCHORED mode none are
-     * required, and a client without a matching CA still sends its certificate only if its key manager allows it).
+     * Announces no CA names: the peer then sends its certificate whatever its issuer, and the refusal (if any) comes
+     * from {@link CertificateVerifier} with a clear reason instead of a bare "empty certificate chain". It is also
+     * required for {@code ANY_ANCHORED}, where issuers are not known in advance.
+     *
+     * @return an empty array
      */
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return verifier.policy().anchors().toArray(new X509Certificate[0]);
+        return new X509Certificate[0];
     }
 }
