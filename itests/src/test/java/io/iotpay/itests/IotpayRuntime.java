@@ -225,18 +225,20 @@ public final class IotpayRuntime implements AutoCloseable {
         return states;
     }
 
-    /** @return the Declarative Services components of IOTPAY bundles (name to state) as {@code scr:list} reports them */
+    /**
+     * @return the Declarative Services components of IOTPAY bundles (name to state), as the status endpoint reports
+     *     them from the framework's ServiceComponentRuntime
+     */
     public Map<String, String> iotpayComponents() {
-        Map<String, String> states = new LinkedHashMap<>();
-        // columns: BundleId | Component Name | Version | State
-        Pattern row = Pattern.compile("^\\s*\\d+\\s*[│|]\\s*(\\S+)\\s*[│|]\\s*\\S+\\s*[│|]\\s*(\\S+)");
-        for (String line : execute("scr:list").split("\\R")) {
-            Matcher m = row.matcher(line);
-            if (m.find() && m.group(1).startsWith("io.iotpay")) {
-                states.put(m.group(1), m.group(2));
-            }
+        try {
+            com.fasterxml.jackson.databind.JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(get("/iotpay/api/status").body());
+            Map<String, String> states = new LinkedHashMap<>();
+            status.path("components").fields().forEachRemaining(e -> states.put(e.getKey(), e.getValue().asText()));
+            return states;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return states;
     }
 
     /** @return the Karaf JVM's process id (it must not change across a hot swap) */

@@ -75,7 +75,7 @@ class RuntimeIT {
                 unsatisfied.put(name, state);
             }
         });
-        assertEquals(Map.of(), unsatisfied, () -> runtime.execute("scr:list") + runtime.diagnostics());
+        assertEquals(Map.of(), unsatisfied, runtime::diagnostics);
     }
 
     @Test

@@ -15,6 +15,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
  * Read-only view of the IOTPAY services currently registered in the framework (any service whose interface lives in
@@ -26,14 +29,58 @@ public final class ServiceCatalog {
     private static final String API_PREFIX = "io.iotpay.api.";
 
     private final BundleContext context;
+    private final ServiceComponentRuntime scr;
     private final List<ServiceReference<ChainConnector>> connectors = new CopyOnWriteArrayList<>();
 
     /**
      * @param context the web bundle's context, used to look services up
+     * @param scr the Declarative Services runtime, asked for the state of IOTPAY's components
      */
     @Activate
-    public ServiceCatalog(BundleContext context) {
+    public ServiceCatalog(BundleContext context, @Reference ServiceComponentRuntime scr) {
         this.context = context;
+        this.scr = scr;
+    }
+
+    /**
+     * @return every Declarative Services component of an IOTPAY bundle (including the openHAB binding) with its
+     *     state: {@code ACTIVE}, {@code SATISFIED}, {@code UNSATISFIED_REFERENCE}, {@code UNSATISFIED_CONFIGURATION},
+     *     {@code FAILED_ACTIVATION} or {@code DISABLED}
+     */
+    public Map<String, String> components() {
+        Map<String, String> states = new TreeMap<>();
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            String bundle = description.bundle.symbolicName;
+            if (!bundle.startsWith("io.iotpay") && !bundle.startsWith("org.openhab.binding.iotpay")) {
+                continue;
+            }
+            if (!scr.isComponentEnabled(description)) {
+                states.put(description.name, "DISABLED");
+                continue;
+            }
+            for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                states.merge(description.name, stateName(configuration.state), (a, b) -> a + "," + b);
+            }
+            states.putIfAbsent(description.name, "UNSATISFIED_CONFIGURATION");
+        }
+        return states;
+    }
+
+    static String stateName(int state) {
+        switch (state) {
+            case ComponentConfigurationDTO.ACTIVE:
+                return "ACTIVE";
+            case ComponentConfigurationDTO.SATISFIED:
+                return "SATISFIED";
+            case ComponentConfigurationDTO.UNSATISFIED_REFERENCE:
+                return "UNSATISFIED_REFERENCE";
+            case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION:
+                return "UNSATISFIED_CONFIGURATION";
+            case ComponentConfigurationDTO.FAILED_ACTIVATION:
+                return "FAILED_ACTIVATION";
+            default:
+                return "UNKNOWN(" + state + ")";
+        }
     }
 
     /** Binds a chain connector (dynamic: connectors come and go with their bundles). */

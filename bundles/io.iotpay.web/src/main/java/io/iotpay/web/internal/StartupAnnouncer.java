@@ -3,8 +3,9 @@ package io.iotpay.web.internal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.ServiceReference;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.http.runtime.HttpServiceRuntime;
@@ -13,20 +14,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells the operator, in the log and on the console, that IOTPAY is up and where its HTTP endpoint is. It activates
- * once the HTTP runtime is there, so the address it prints is the one really served.
+ * Tells the operator, in the log and on the console, that IOTPAY is up and where its HTTP endpoint is.
+ *
+ * <p>Pax Web registers its HTTP runtime first with a relative endpoint and sets the real address once its connector
+ * listens, so this component follows the runtime's property updates (method injection with an {@code updated}
+ * callback, the one place where constructor injection cannot see what is needed) and announces each absolute address
+ * once.
  */
 @Component(immediate = true)
 public final class StartupAnnouncer {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartupAnnouncer.class);
 
-    /**
-     * @param runtime the OSGi HTTP whiteboard runtime (Pax Web); its {@code osgi.http.endpoint} property is the address
-     */
-    @Activate
-    public StartupAnnouncer(@Reference ServiceReference<HttpServiceRuntime> runtime) {
-        String message = announcement(endpoints(runtime.getProperty(HttpServiceRuntimeConstants.HTTP_SERVICE_ENDPOINT)));
+    private final Set<String> announced = ConcurrentHashMap.newKeySet();
+
+    @Reference(name = "runtime", updated = "runtimeUpdated")
+    void bindRuntime(ServiceReference<HttpServiceRuntime> runtime) {
+        announce(runtime);
+    }
+
+    void runtimeUpdated(ServiceReference<HttpServiceRuntime> runtime) {
+        announce(runtime);
+    }
+
+    void unbindRuntime(ServiceReference<HttpServiceRuntime> runtime) {
+        announced.clear();
+    }
+
+    private void announce(ServiceReference<HttpServiceRuntime> runtime) {
+        List<String> endpoints = endpoints(runtime.getProperty(HttpServiceRuntimeConstants.HTTP_SERVICE_ENDPOINT));
+        if (endpoints.isEmpty() || !endpoints.get(0).contains("://") || !announced.add(endpoints.get(0))) {
+            return; // not listening yet, or already said
+        }
+        String message = announcement(endpoints);
         LOG.info(message);
         // The console line is on purpose: someone who just typed the run command looks at the terminal, not the log.
         System.out.println(message);

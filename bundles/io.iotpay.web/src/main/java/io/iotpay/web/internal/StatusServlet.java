@@ -46,6 +46,7 @@ public final class StatusServlet extends HttpServlet {
         body.put("version", catalog.version());
         body.put("services", catalog.registeredServices());
         body.put("chains", catalog.chains());
+        body.put("components", catalog.components());
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
