@@ -81,6 +81,11 @@ public final class KeystoreV3 {
 
     /** Reads and decrypts a keystore file. */
     public static Decrypted decrypt(Path file, char[] passphrase) {
+        return decrypt(file, passphrase, 32, 32);
+    }
+
+    /** Reads and decrypts a file whose secret is {@code minLen..maxLen} bytes. */
+    public static Decrypted decrypt(Path file, char[] passphrase, int minLen, int maxLen) {
         String json;
         try {
             long size = Files.size(file);
@@ -94,11 +99,16 @@ public final class KeystoreV3 {
         } catch (IOException e) {
             throw new KeystoreError(KeystoreError.Kind.IO, "cannot read keystore file " + file + ": " + e, e);
         }
-        return decrypt(json, passphrase);
+        return decrypt(json, passphrase, minLen, maxLen);
     }
 
     /** Decrypts a keystore JSON document. */
     public static Decrypted decrypt(String json, char[] passphrase) {
+        return decrypt(json, passphrase, 32, 32);
+    }
+
+    /** Decrypts a v3 document whose secret is {@code minLen..maxLen} bytes (the wallet's seed file uses 16..32). */
+    public static Decrypted decrypt(String json, char[] passphrase, int minLen, int maxLen) {
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
@@ -134,8 +144,9 @@ public final class KeystoreV3 {
             throw corrupted("cipherparams.iv must be 16 bytes, is " + iv.length);
         }
         byte[] ciphertext = hex(crypto, "ciphertext", "ciphertext");
-        if (ciphertext.length != 32) {
-            throw corrupted("ciphertext must be 32 bytes, is " + ciphertext.length);
+        if (ciphertext.length < minLen || ciphertext.length > maxLen) {
+            throw corrupted("ciphertext must be " + (minLen == maxLen ? minLen : minLen + ".." + maxLen)
+                    + " bytes, is " + ciphertext.length);
         }
         byte[] mac = hex(crypto, "mac", "mac");
         if (mac.length != 32) {
@@ -212,8 +223,8 @@ public final class KeystoreV3 {
     /** Encrypts a private key to a v3 JSON document (scrypt, AES-128-CTR). */
     public static String encrypt(byte[] privateKey, String addressHex, char[] passphrase, ScryptParams params,
             SecureRandom random) {
-        if (privateKey.length != 32) {
-            throw new IllegalArgumentException("private key must be 32 bytes");
+        if (privateKey.length < 16 || privateKey.length > 64) {
+            throw new IllegalArgumentException("secret must be 16..64 bytes");
         }
         byte[] salt = new byte[32];
         byte[] iv = new byte[16];
@@ -303,6 +314,32 @@ public final class KeystoreV3 {
             throw new KeystoreError(KeystoreError.Kind.IO, "the keystore folder does not support atomic moves", e);
         } catch (IOException e) {
             throw new KeystoreError(KeystoreError.Kind.IO, "cannot write keystore file " + target + ": " + e, e);
+        }
+    }
+
+    /** Replaces {@code target} atomically with an owner-only file (for the wallet's index, never for key files). */
+    public static void replaceAtomically(Path target, String content) {
+        Path dir = target.toAbsolutePath().getParent();
+        try {
+            ensureDirectory(dir);
+            Path tmp;
+            try {
+                tmp = Files.createTempFile(dir, ".tmp-", ".json", PosixFilePermissions.asFileAttribute(FILE_PERMS));
+            } catch (UnsupportedOperationException e) {
+                tmp = Files.createTempFile(dir, ".tmp-", ".json");
+            }
+            try {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    ch.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+                    ch.force(true);
+                }
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new KeystoreError(KeystoreError.Kind.IO, "cannot write " + target + ": " + e, e);
         }
     }
 

@@ -1,0 +1,802 @@
+package io.iotpay.wallet.internal;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.iotpay.api.chain.AccountId;
+import io.iotpay.api.chain.ChainId;
+import io.iotpay.api.channel.Voucher;
+import io.iotpay.api.money.Amount;
+import io.iotpay.api.money.Asset;
+import io.iotpay.api.wallet.AccountInfo;
+import io.iotpay.api.wallet.AccountInfo.KeyOrigin;
+import io.iotpay.api.wallet.KeystoreException;
+import io.iotpay.api.wallet.PaymentIntent;
+import io.iotpay.api.wallet.PendingApproval;
+import io.iotpay.api.wallet.Signature;
+import io.iotpay.api.wallet.SignatureScheme;
+import io.iotpay.api.wallet.SpendingPolicy;
+import io.iotpay.api.wallet.SpendingRefusedException;
+import io.iotpay.api.wallet.SpendingRefusedException.Reason;
+import io.iotpay.api.wallet.TypedData;
+import io.iotpay.api.wallet.UnsignedTransaction;
+import io.iotpay.api.wallet.VoucherDomain;
+import io.iotpay.api.wallet.Wallet;
+import io.iotpay.api.wallet.WalletListener;
+import io.iotpay.api.wallet.WalletLockedException;
+import io.iotpay.wallet.internal.crypto.Bytes;
+import io.iotpay.wallet.internal.crypto.Eip191;
+import io.iotpay.wallet.internal.crypto.EthAddress;
+import io.iotpay.wallet.internal.crypto.Secp256k1;
+import io.iotpay.wallet.internal.crypto.Secp256k1Provider;
+import io.iotpay.wallet.internal.eip712.Eip712;
+import io.iotpay.wallet.internal.eip712.TypedDataException;
+import io.iotpay.wallet.internal.keys.Bip32;
+import io.iotpay.wallet.internal.keys.Bip39;
+import io.iotpay.wallet.internal.keys.DerivationPath;
+import io.iotpay.wallet.internal.keys.Slip10Ed25519;
+import io.iotpay.wallet.internal.keystore.KeystoreError;
+import io.iotpay.wallet.internal.keystore.KeystoreV3;
+import io.iotpay.wallet.internal.policy.SpendingPolicyEngine;
+import io.iotpay.wallet.internal.tezos.Tezos;
+
+/**
+ * The wallet service: accounts in Web3 Secret Storage v3 files under one configured passphrase, signing, and the
+ * spending policy inside every money-moving signing path (see {@link Wallet}).
+ * <p>
+ * Folder layout: one v3 file per account ({@code UTC--<time>--<address>} for EVM keys, {@code tezos--<tz1>.json}
+ * for Ed25519 seeds), {@code household-seed.json} (BIP-39 entropy of the household mnemonic, v3-encrypted) and
+ * {@code accounts.json} (aliases, chains, paths; no secrets). Key files are never overwritten.
+ * <p>
+ * Keys are decrypted on first use and kept in memory until the account is locked or the component deactivates; then
+ * the arrays are zeroed.
+ */
+@Component(service = Wallet.class, configurationPid = "io.iotpay.wallet", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = WalletConfig.class)
+public final class WalletService implements Wallet {
+    private static final Logger LOG = LoggerFactory.getLogger(WalletService.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String INDEX = "accounts.json";
+    private static final String SEED_FILE = "household-seed.json";
+    private static final String VOUCHER_TYPE = "Voucher";
+    /** Typed-data primary types that move money and therefore cannot be signed through {@link #signTypedData}. */
+    private static final Set<String> MONEY_TYPES = Set.of("Voucher", "Permit", "PermitSingle", "PermitBatch",
+            "PermitTransferFrom", "PermitBatchTransferFrom", "PermitWitnessTransferFrom",
+            "TransferWithAuthorization", "ReceiveWithAuthorization");
+
+    /** One account; key material guarded by {@code this}. */
+    private static final class Account {
+        final String alias;
+        final AccountId id;
+        final String path;
+        final KeyOrigin origin;
+        final String file;
+        volatile boolean locked;
+        byte[] key;
+        byte[] publicKey;
+
+        Account(String alias, AccountId id, String path, KeyOrigin origin, String file) {
+            this.alias = alias;
+            this.id = id;
+            this.path = path;
+            this.origin = origin;
+            this.file = file;
+        }
+
+        AccountInfo info() {
+            return new AccountInfo(alias, id, path, locked, origin);
+        }
+
+        synchronized void wipe() {
+            Bytes.wipe(key);
+            key = null;
+        }
+    }
+
+    private final Path folder;
+    private final ChainId importChain;
+    private final char[] passphrase;
+    private final KeystoreV3.ScryptParams scrypt;
+    private final BigInteger defaultDailyLimit;
+    private final ZoneId dayZone;
+    private final Secp256k1 secp;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final SpendingPolicyEngine engine;
+    private final Map<String, Account> accounts = new LinkedHashMap<>();
+    private final Map<AccountId, SpendingPolicy> policies = new ConcurrentHashMap<>();
+    private final Map<String, BigInteger> lastVoucher = new ConcurrentHashMap<>();
+    private final List<WalletListener> listeners = new CopyOnWriteArrayList<>();
+
+    /** OSGi constructor: reads {@code IOTPAY_WALLET_PASSPHRASE} from the process environment. */
+    @Activate
+    public WalletService(WalletConfig config) {
+        this(config, System.getenv(), Clock.systemUTC(), Secp256k1Provider.create(), new SecureRandom());
+    }
+
+    /** Test constructor. */
+    WalletService(WalletConfig config, Map<String, String> env, Clock clock, Secp256k1 secp, SecureRandom random) {
+        this.folder = resolveFolder(config.keystoreFolder());
+        String pw = config.passphrase() != null && !config.passphrase().isEmpty() ? config.passphrase()
+                : env.get(WalletConfig.PASSPHRASE_ENV);
+        this.passphrase = pw == null || pw.isEmpty() ? null : pw.toCharArray();
+        this.scrypt = new KeystoreV3.ScryptParams(config.scryptN(), config.scryptR(), config.scryptP());
+        this.defaultDailyLimit = new BigInteger(config.defaultDailyLimitUnits().trim());
+        this.dayZone = ZoneId.of(config.dayZone());
+        this.importChain = ChainId.parse(config.keystoreImportChain());
+        if (!importChain.isEvm()) {
+            throw new IllegalArgumentException("keystoreImportChain " + importChain + " must be an eip155 chain");
+        }
+        this.clock = clock;
+        this.secp = secp;
+        this.random = random;
+        this.engine = new SpendingPolicyEngine(clock);
+        loadIndex();
+        if (passphrase == null) {
+            accounts.values().forEach(a -> a.locked = true);
+            LOG.warn("IOTPAY wallet: no passphrase configured (config 'passphrase' or environment {}); the wallet "
+                    + "starts LOCKED and cannot create or unlock accounts", WalletConfig.PASSPHRASE_ENV);
+        }
+        LOG.info("IOTPAY wallet: {} account(s) in {}, secp256k1 via {}", accounts.size(), folder, secp.name());
+    }
+
+    @Deactivate
+    void deactivate() {
+        synchronized (accounts) {
+            accounts.values().forEach(Account::wipe);
+        }
+        Bytes.wipe(passphrase);
+        if (secp instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing secp256k1 context", e);
+            }
+        }
+        LOG.info("IOTPAY wallet stopped; key material cleared");
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addListener(WalletListener l) {
+        listeners.add(l);
+    }
+
+    void removeListener(WalletListener l) {
+        listeners.remove(l);
+    }
+
+    static Path resolveFolder(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return Paths.get(configured.replace("${karaf.data}", System.getProperty("karaf.data", "data")));
+        }
+        return Paths.get(System.getProperty("karaf.data", "data"), "iotpay", "keystore");
+    }
+
+    // ------------------------------------------------------------------------------------------------ accounts
+
+    @Override
+    public List<AccountInfo> accounts() {
+        synchronized (accounts) {
+            return accounts.values().stream().map(Account::info).toList();
+        }
+    }
+
+    @Override
+    public String generateMnemonic(int words) {
+        return Bip39.generate(words, random);
+    }
+
+    @Override
+    public AccountInfo importMnemonic(String alias, String mnemonic, ChainId chain, int index) {
+        requirePassphrase();
+        byte[] entropy = Bip39.toEntropy(mnemonic);
+        try {
+            synchronized (accounts) {
+                Path seedFile = folder.resolve(SEED_FILE);
+                if (!Files.exists(seedFile)) {
+                    KeystoreV3.writeAtomically(seedFile, KeystoreV3.encrypt(entropy, "00", passphrase, scrypt, random));
+                    LOG.info("IOTPAY wallet: household seed stored");
+                }
+                return derive(alias, Bip39.toSeed(mnemonic, ""), chain, index);
+            }
+        } finally {
+            Bytes.wipe(entropy);
+        }
+    }
+
+    @Override
+    public AccountInfo deriveAccount(String alias, ChainId chain, int index) {
+        requirePassphrase();
+        synchronized (accounts) {
+            Path seedFile = folder.resolve(SEED_FILE);
+            if (!Files.exists(seedFile)) {
+                throw new IllegalStateException("no household seed yet: import a mnemonic first");
+            }
+            byte[] entropy = decrypt(seedFile, 16, 32);
+            try {
+                return derive(alias, Bip39.toSeed(Bip39.fromEntropy(entropy), ""), chain, index);
+            } finally {
+                Bytes.wipe(entropy);
+            }
+        }
+    }
+
+    private AccountInfo derive(String alias, byte[] seed, ChainId chain, int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("account index must be >= 0, got " + index);
+        }
+        try {
+            if (chain.isEvm()) {
+                DerivationPath path = DerivationPath.evm(index);
+                Bip32.ExtendedKey k = Bip32.master(seed).derive(path);
+                byte[] key = k.privateKey();
+                k.wipe();
+                return add(alias, chain, key, path.toString(), KeyOrigin.MNEMONIC);
+            }
+            if (isTezos(chain)) {
+                DerivationPath path = DerivationPath.tezos(index);
+                Slip10Ed25519.Node n = Slip10Ed25519.master(seed).derive(path);
+                byte[] key = n.privateKey();
+                n.wipe();
+                return add(alias, chain, key, path.toString(), KeyOrigin.MNEMONIC);
+            }
+            throw new IllegalArgumentException("chain " + chain + " is not supported: expected eip155 or tezos");
+        } finally {
+            Bytes.wipe(seed);
+        }
+    }
+
+    @Override
+    public AccountInfo importPrivateKey(String alias, ChainId chain, byte[] key) {
+        requirePassphrase();
+        if (key == null || key.length != 32) {
+            throw new IllegalArgumentException("private key must be 32 bytes");
+        }
+        synchronized (accounts) {
+            return add(alias, chain, key.clone(), null, KeyOrigin.RAW_KEY);
+        }
+    }
+
+    @Override
+    public AccountInfo importKeystore(String alias, Path file, char[] filePassphrase) {
+        requirePassphrase();
+        KeystoreV3.Decrypted d;
+        try {
+            d = KeystoreV3.decrypt(file, filePassphrase);
+        } catch (KeystoreError e) {
+            throw toApi(e);
+        }
+        byte[] key = d.privateKey();
+        String derived = Bytes.toHex(EthAddress.fromPublicKey(secp.publicKey(key)));
+        if (d.address() != null && !d.address().equals(derived)) {
+            Bytes.wipe(key);
+            throw new KeystoreException(KeystoreException.Reason.CORRUPTED, "the file's address does not match "
+                    + "its key", null);
+        }
+        synchronized (accounts) {
+            // the imported file is left untouched; the key is re-encrypted under the wallet passphrase
+            return add(alias, importChain, key, null, KeyOrigin.KEYSTORE_IMPORT);
+        }
+    }
+
+    /** Creates the account (the caller holds the accounts lock); takes ownership of {@code key}. */
+    private AccountInfo add(String alias, ChainId chain, byte[] key, String path, KeyOrigin origin) {
+        try {
+            if (alias == null || accounts.containsKey(alias)) {
+                throw new IllegalArgumentException("account alias \"" + alias + "\" is already taken");
+            }
+            String address;
+            byte[] pub;
+            String file;
+            String content;
+            if (chain.isEvm()) {
+                pub = secp.publicKey(key);
+                address = Bytes.toHex0x(EthAddress.fromPublicKey(pub));
+                file = KeystoreV3.gethFileName(clock.instant(), address);
+                content = KeystoreV3.encrypt(key, address, passphrase, scrypt, random);
+            } else if (isTezos(chain)) {
+                pub = Tezos.publicKey(key);
+                address = Tezos.tz1(pub);
+                file = "tezos--" + address + ".json";
+                content = KeystoreV3.encrypt(key, address, passphrase, scrypt, random);
+            } else {
+                throw new IllegalArgumentException("chain " + chain + " is not supported: expected eip155 or tezos");
+            }
+            AccountId id = AccountId.of(chain, address);
+            for (Account a : accounts.values()) {
+                if (a.id.equals(id)) {
+                    throw new IllegalArgumentException("account " + id + " is already held as \"" + a.alias + "\"");
+                }
+            }
+            new AccountInfo(alias, id, path, false, origin); // validates the alias before anything is written
+            KeystoreV3.writeAtomically(folder.resolve(file), content);
+            Account a = new Account(alias, id, path, origin, file);
+            a.key = key;
+            a.publicKey = pub;
+            key = null;
+            accounts.put(alias, a);
+            saveIndex();
+            LOG.info("IOTPAY wallet: account \"{}\" {} created ({})", alias, id, origin);
+            return a.info();
+        } catch (KeystoreError e) {
+            throw toApi(e);
+        } finally {
+            Bytes.wipe(key);
+        }
+    }
+
+    @Override
+    public Optional<AccountInfo> account(String aliasOrAddress) {
+        if (aliasOrAddress == null) {
+            return Optional.empty();
+        }
+        synchronized (accounts) {
+            Account byAlias = accounts.get(aliasOrAddress);
+            if (byAlias != null) {
+                return Optional.of(byAlias.info());
+            }
+            String q = aliasOrAddress.toLowerCase(Locale.ROOT);
+            for (Account a : accounts.values()) {
+                String addr = a.id.chainId().isEvm() ? a.id.address().toLowerCase(Locale.ROOT) : a.id.address();
+                if (addr.equals(a.id.chainId().isEvm() ? q : aliasOrAddress)
+                        || a.id.toString().equalsIgnoreCase(aliasOrAddress)) {
+                    return Optional.of(a.info());
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void lock(AccountId account) {
+        Account a = held(account);
+        a.locked = true;
+        a.wipe();
+        LOG.info("IOTPAY wallet: account {} locked", account);
+    }
+
+    @Override
+    public void unlock(AccountId account) {
+        Account a = held(account);
+        requirePassphrase();
+        keyOf(a, true); // proves the passphrase decrypts the file
+        a.locked = false;
+        LOG.info("IOTPAY wallet: account {} unlocked", account);
+    }
+
+    // ------------------------------------------------------------------------------------------------ policy
+
+    @Override
+    public SpendingPolicy policy(AccountId account) {
+        held(account);
+        return policies.computeIfAbsent(account, this::defaultPolicy);
+    }
+
+    private SpendingPolicy defaultPolicy(AccountId account) {
+        Asset asset = nativeAsset(account.chainId());
+        return new SpendingPolicy(null, Amount.ofUnits(defaultDailyLimit, asset), Map.of(), null, Set.of(), null,
+                dayZone);
+    }
+
+    static Asset nativeAsset(ChainId chain) {
+        if (isTezos(chain)) {
+            return Asset.nativeCoin(chain, 6, "XTZ");
+        }
+        String symbol = switch (chain.reference()) {
+            case "56", "97" -> "BNB";
+            case "137" -> "POL";
+            case "100" -> "xDAI";
+            default -> "ETH";
+        };
+        return Asset.nativeCoin(chain, 18, symbol);
+    }
+
+    @Override
+    public void setPolicy(AccountId account, SpendingPolicy policy) {
+        held(account);
+        if (!policy.asset().chain().equals(account.chainId())) {
+            throw new IllegalArgumentException("policy asset " + policy.asset() + " is not on the chain of " + account);
+        }
+        policies.put(account, policy);
+        LOG.info("IOTPAY wallet: spending policy of {} replaced", account);
+    }
+
+    @Override
+    public List<PendingApproval> pendingApprovals() {
+        return engine.pendingApprovals();
+    }
+
+    @Override
+    public void approve(String id) {
+        engine.approve(id);
+    }
+
+    @Override
+    public void deny(String id) {
+        engine.deny(id);
+    }
+
+    // ------------------------------------------------------------------------------------------------ signing
+
+    @Override
+    public Signature signPersonalMessage(AccountId account, byte[] message) {
+        Account a = held(account);
+        requireEvm(a);
+        return new Signature(secp.sign(Eip191.personalMessageDigest(message), keyOf(a, false), a.publicKey),
+                SignatureScheme.SECP256K1_RECOVERABLE);
+    }
+
+    @Override
+    public Signature signTypedData(AccountId account, TypedData data) {
+        Account a = held(account);
+        requireEvm(a);
+        Eip712.TypedData td = convert(data);
+        if (isMoneyType(td)) {
+            PaymentIntent unknown = null;
+            SpendingRefusedException e = new SpendingRefusedException(Reason.PAYEE_NOT_ALLOWED, unknown,
+                    "typed data of type " + td.primaryType() + " moves money; sign it through signVoucher or a "
+                            + "connector so the spending policy can check payee and amount");
+            notifyRefused(e);
+            throw e;
+        }
+        byte[] digest = Eip712.digest(td);
+        return new Signature(secp.sign(digest, keyOf(a, false), a.publicKey), SignatureScheme.SECP256K1_RECOVERABLE);
+    }
+
+    static boolean isMoneyType(Eip712.TypedData td) {
+        return MONEY_TYPES.contains(td.primaryType())
+                || (VoucherDomain.DEFAULT_NAME.equals(td.domain().get("name")) && !"CloseIntent".equals(td.primaryType()));
+    }
+
+    @Override
+    public Signature signVoucher(PaymentIntent intent, Voucher voucher, VoucherDomain domain) {
+        Account a = held(intent.payer());
+        if (!voucher.contract().equals(domain.verifyingContract())) {
+            throw new IllegalArgumentException("voucher contract " + voucher.contract()
+                    + " differs from the domain's verifying contract " + domain.verifyingContract());
+        }
+        if (!domain.chain().equals(intent.payer().chainId())) {
+            throw new IllegalArgumentException("domain chain " + domain.chain() + " differs from the payer's chain");
+        }
+        if (!voucher.cumulative().equals(intent.cumulative())) {
+            throw new IllegalArgumentException("voucher cumulative " + voucher.cumulative()
+                    + " differs from the intent's cumulative " + intent.cumulative());
+        }
+        if (intent.channel() != null && !intent.channel().equals(voucher.channel())) {
+            throw new IllegalArgumentException("voucher channel " + voucher.channel() + " differs from the intent's "
+                    + intent.channel());
+        }
+        requireEvm(a);
+        // The wallet, not the caller, decides how much new money a voucher commits: at least the cumulative amount
+        // above the highest voucher it signed on this channel.
+        String channelKey = intent.payer() + "/" + voucher.channel().toHex();
+        BigInteger last = lastVoucher.getOrDefault(channelKey, BigInteger.ZERO);
+        BigInteger fresh = voucher.cumulative().units().subtract(last).max(BigInteger.ZERO);
+        PaymentIntent checked = fresh.compareTo(intent.increment().units()) > 0
+                ? new PaymentIntent(intent.payer(), intent.payee(), Amount.ofUnits(fresh, intent.increment().asset()),
+                        intent.cumulative(), intent.unitPrice(), intent.sessionKey(), intent.channel())
+                : intent;
+        byte[] digest = voucherDigest(voucher, domain);
+        Signature sig = signPayment(a, checked, digest);
+        lastVoucher.merge(channelKey, voucher.cumulative().units(), BigInteger::max);
+        return sig;
+    }
+
+    /** EIP-712 digest of {@code Voucher(bytes32 channelId,uint256 cumulativeAmount)} in the IOTPAY domain. */
+    public static byte[] voucherDigest(Voucher voucher, VoucherDomain domain) {
+        Map<String, List<Eip712.Field>> types = new LinkedHashMap<>();
+        types.put(Eip712.DOMAIN_TYPE, List.of(new Eip712.Field("name", "string"),
+                new Eip712.Field("version", "string"), new Eip712.Field("chainId", "uint256"),
+                new Eip712.Field("verifyingContract", "address")));
+        types.put(VOUCHER_TYPE, List.of(new Eip712.Field("channelId", "bytes32"),
+                new Eip712.Field("cumulativeAmount", "uint256")));
+        Map<String, Object> dom = new LinkedHashMap<>();
+        dom.put("name", domain.name());
+        dom.put("version", domain.version());
+        dom.put("chainId", BigInteger.valueOf(domain.chain().evmChainId()));
+        dom.put("verifyingContract", domain.verifyingContract().address());
+        Map<String, Object> msg = new LinkedHashMap<>();
+        msg.put("channelId", voucher.channel().bytes());
+        msg.put("cumulativeAmount", voucher.cumulative().units());
+        return Eip712.digest(new Eip712.TypedData(types, VOUCHER_TYPE, dom, msg));
+    }
+
+    @Override
+    public Signature signTransaction(AccountId from, UnsignedTransaction tx, byte[] signingHash) {
+        Account a = held(from);
+        if (signingHash == null || signingHash.length != 32) {
+            throw new IllegalArgumentException("signing hash must be 32 bytes");
+        }
+        PaymentIntent intent = moneyOf(from, tx);
+        if (intent == null) {
+            return rawSign(a, signingHash, false);
+        }
+        return signPayment(a, intent, signingHash);
+    }
+
+    /** The payment a transaction makes, or null when it moves no value. */
+    private PaymentIntent moneyOf(AccountId from, UnsignedTransaction tx) {
+        if (tx.isContractCreation()) {
+            if (!tx.value().isZero()) {
+                SpendingRefusedException e = new SpendingRefusedException(Reason.PAYEE_NOT_ALLOWED, null,
+                        "a contract creation carrying value is refused");
+                notifyRefused(e);
+                throw e;
+            }
+            return null;
+        }
+        byte[] data = tx.data();
+        if (data.length >= 4 && from.chainId().isEvm()) {
+            String selector = Bytes.toHex(Arrays.copyOf(data, 4));
+            AccountId payee = null;
+            BigInteger amount = null;
+            if ((selector.equals("a9059cbb") || selector.equals("095ea7b3")) && data.length >= 68) {
+                payee = AccountId.of(from.chainId(), "0x" + Bytes.toHex(Arrays.copyOfRange(data, 16, 36)));
+                amount = new BigInteger(1, Arrays.copyOfRange(data, 36, 68));
+            } else if (selector.equals("23b872dd") && data.length >= 100) {
+                payee = AccountId.of(from.chainId(), "0x" + Bytes.toHex(Arrays.copyOfRange(data, 48, 68)));
+                amount = new BigInteger(1, Arrays.copyOfRange(data, 68, 100));
+            }
+            if (payee != null) {
+                SpendingPolicy p = policy(from);
+                Asset asset = !p.asset().isNative() && p.asset().tokenContract().equals(tx.to()) ? p.asset() : null;
+                if (asset == null) {
+                    SpendingRefusedException e = new SpendingRefusedException(Reason.ASSET_NOT_ALLOWED, null,
+                            "token " + tx.to() + " is not the asset of the spending policy of " + from);
+                    notifyRefused(e);
+                    throw e;
+                }
+                if (!tx.value().isZero()) {
+                    throw new IllegalArgumentException("a token call carrying native value is not supported");
+                }
+                Amount amt = Amount.ofUnits(amount, asset);
+                return PaymentIntent.transfer(from, payee, amt);
+            }
+        }
+        if (tx.value().isZero()) {
+            return null;
+        }
+        return PaymentIntent.transfer(from, tx.to(), tx.value());
+    }
+
+    /** Policy, then sign; the reservation is released if signing fails. */
+    private Signature signPayment(Account a, PaymentIntent intent, byte[] digest) {
+        if (a.locked || passphrase == null) {
+            SpendingRefusedException e = new SpendingRefusedException(Reason.ACCOUNT_LOCKED, intent,
+                    "account " + a.id + " is locked");
+            notifyRefused(e);
+            throw e;
+        }
+        SpendingPolicyEngine.Reservation r;
+        try {
+            r = engine.reserve(intent, policy(a.id), this::notifyApproval);
+        } catch (SpendingRefusedException e) {
+            notifyRefused(e);
+            throw e;
+        }
+        try {
+            return rawSign(a, digest, true);
+        } catch (RuntimeException e) {
+            r.release();
+            throw e;
+        }
+    }
+
+    private Signature rawSign(Account a, byte[] digest, boolean payment) {
+        byte[] key;
+        try {
+            key = keyOf(a, false);
+        } catch (WalletLockedException e) {
+            if (payment) {
+                throw new SpendingRefusedException(Reason.ACCOUNT_LOCKED, null, "account " + a.id + " is locked");
+            }
+            throw e;
+        }
+        if (a.id.chainId().isEvm()) {
+            return new Signature(secp.sign(digest, key, a.publicKey), SignatureScheme.SECP256K1_RECOVERABLE);
+        }
+        org.bouncycastle.crypto.signers.Ed25519Signer s = new org.bouncycastle.crypto.signers.Ed25519Signer();
+        s.init(true, new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(key, 0));
+        s.update(digest, 0, digest.length);
+        return new Signature(s.generateSignature(), SignatureScheme.ED25519);
+    }
+
+    /** The in-memory key (a reference, not a copy: never hand it out), decrypting the file on first use. */
+    private byte[] keyOf(Account a, boolean evenIfLocked) {
+        if ((a.locked && !evenIfLocked) || passphrase == null) {
+            throw new WalletLockedException(a.id);
+        }
+        synchronized (a) {
+            if (a.key == null) {
+                int len = 32;
+                byte[] k = decrypt(folder.resolve(a.file), len, len);
+                a.publicKey = a.id.chainId().isEvm() ? secp.publicKey(k) : Tezos.publicKey(k);
+                a.key = k;
+            }
+            return a.key;
+        }
+    }
+
+    private byte[] decrypt(Path file, int min, int max) {
+        try {
+            return KeystoreV3.decrypt(file, passphrase, min, max).privateKey();
+        } catch (KeystoreError e) {
+            throw toApi(e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private Account held(AccountId id) {
+        synchronized (accounts) {
+            for (Account a : accounts.values()) {
+                if (a.id.equals(id)) {
+                    return a;
+                }
+            }
+        }
+        throw new IllegalArgumentException("the wallet does not hold account " + id);
+    }
+
+    private static void requireEvm(Account a) {
+        if (!a.id.chainId().isEvm()) {
+            throw new IllegalArgumentException("account " + a.id + " is not an EVM account");
+        }
+    }
+
+    private void requirePassphrase() {
+        if (passphrase == null) {
+            throw new IllegalStateException("the wallet has no passphrase configured (config 'passphrase' or "
+                    + "environment " + WalletConfig.PASSPHRASE_ENV + ")");
+        }
+    }
+
+    static boolean isTezos(ChainId chain) {
+        return ChainId.TEZOS.equals(chain.namespace());
+    }
+
+    private static KeystoreException toApi(KeystoreError e) {
+        return new KeystoreException(KeystoreException.Reason.valueOf(e.kind().name()), e.getMessage(), e);
+    }
+
+    private void notifyRefused(SpendingRefusedException e) {
+        LOG.info("IOTPAY wallet: {}", e.getMessage());
+        for (WalletListener l : listeners) {
+            try {
+                l.onSpendingRefused(e);
+            } catch (RuntimeException ex) {
+                LOG.warn("wallet listener failed", ex);
+            }
+        }
+    }
+
+    private void notifyApproval(PendingApproval p) {
+        LOG.info("IOTPAY wallet: approval {} requested for {}", p.id(), p.intent());
+        for (WalletListener l : listeners) {
+            try {
+                l.onApprovalRequested(p);
+            } catch (RuntimeException ex) {
+                LOG.warn("wallet listener failed", ex);
+            }
+        }
+    }
+
+    static Eip712.TypedData convert(TypedData data) {
+        Map<String, List<Eip712.Field>> types = new LinkedHashMap<>();
+        data.types().forEach((k, v) -> types.put(k,
+                v.stream().map(f -> new Eip712.Field(f.name(), f.type())).toList()));
+        try {
+            return new Eip712.TypedData(types, data.primaryType(), data.domain(), data.message());
+        } catch (TypedDataException e) {
+            throw e;
+        }
+    }
+
+    private void loadIndex() {
+        Path index = folder.resolve(INDEX);
+        if (!Files.exists(index)) {
+            return;
+        }
+        try {
+            JsonNode root = JSON.readTree(Files.readString(index, StandardCharsets.UTF_8));
+            for (JsonNode n : root.get("accounts")) {
+                AccountId id = AccountId.parse(n.get("account").asText());
+                String path = n.hasNonNull("path") ? n.get("path").asText() : null;
+                Account a = new Account(n.get("alias").asText(), id, path,
+                        KeyOrigin.valueOf(n.get("origin").asText()), n.get("file").asText());
+                accounts.put(a.alias, a);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new KeystoreException(KeystoreException.Reason.CORRUPTED, "cannot read the wallet index " + index
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void saveIndex() {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode arr = root.putArray("accounts");
+        for (Account a : accounts.values()) {
+            ObjectNode n = arr.addObject();
+            n.put("alias", a.alias);
+            n.put("account", a.id.toString());
+            n.put("path", a.path);
+            n.put("origin", a.origin.name());
+            n.put("file", a.file);
+        }
+        try {
+            KeystoreV3.replaceAtomically(folder.resolve(INDEX), JSON.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(root));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Folder in use (tests, shell). */
+    Path folder() {
+        return folder;
+    }
+
+    /** Today's booked total of an account (tests, shell). */
+    Amount spentToday(AccountId id) {
+        return engine.spentToday(id, policy(id));
+    }
+
+    /** Whether at least one account key is held decrypted in memory (tests). */
+    boolean anyKeyInMemory() {
+        synchronized (accounts) {
+            return accounts.values().stream().anyMatch(a -> {
+                synchronized (a) {
+                    return a.key != null;
+                }
+            });
+        }
+    }
+
+    /** Snapshot of the in-memory key arrays (tests check that they are zeroed after lock/deactivate). */
+    List<byte[]> keyArrays() {
+        List<byte[]> out = new ArrayList<>();
+        synchronized (accounts) {
+            for (Account a : accounts.values()) {
+                synchronized (a) {
+                    if (a.key != null) {
+                        out.add(a.key);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
