@@ -1,0 +1,70 @@
+package io.iotpay.channel.internal.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+class KeyedSerialExecutorTest {
+
+    @Test
+    void sameKeyRunsInOrderOneAtATimeOtherKeysInParallel() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            KeyedSerialExecutor ex = new KeyedSerialExecutor(pool);
+            int keys = 50;
+            int perKey = 200;
+            Map<Integer, List<Integer>> seen = new ConcurrentHashMap<>();
+            Map<Integer, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+            List<String> overlaps = Collections.synchronizedList(new ArrayList<>());
+            List<CompletableFuture<Integer>> all = new ArrayList<>();
+            for (int i = 0; i < perKey; i++) {
+                for (int k = 0; k < keys; k++) {
+                    int key = k;
+                    int n = i;
+                    all.add(ex.submit(key, () -> {
+                        if (inFlight.computeIfAbsent(key, x -> new AtomicInteger()).incrementAndGet() != 1) {
+                            overlaps.add(key + "/" + n);
+                        }
+                        seen.computeIfAbsent(key, x -> Collections.synchronizedList(new ArrayList<>())).add(n);
+                        inFlight.get(key).decrementAndGet();
+                        return n;
+                    }));
+                }
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertTrue(overlaps.isEmpty(), "tasks of one key overlapped: " + overlaps);
+            for (int k = 0; k < keys; k++) {
+                List<Integer> l = seen.get(k);
+                for (int i = 0; i < perKey; i++) {
+                    assertEquals(i, l.get(i));
+                }
+            }
+            assertEquals(0, ex.activeKeys(), "idle queues are dropped");
+
+            // a blocked key does not block another key
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Integer> blocked = ex.submit("a", () -> {
+                release.await();
+                return 1;
+            });
+            assertEquals(2, ex.submit("b", () -> 2).get(10, TimeUnit.SECONDS));
+            release.countDown();
+            assertEquals(1, blocked.get(10, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
