@@ -172,7 +172,18 @@ public final class PaymentKeyLink {
      * @return the 65-byte recoverable signature
      */
     public static Signature signPersonalMessage(byte[] privateKey32, byte[] message) {
-        byte[] digest = personalMessageDigest(message);
+        return signDigest(privateKey32, personalMessageDigest(message));
+    }
+
+    /**
+     * Signs a 32-byte digest with a raw secp256k1 key (RFC 6979 deterministic nonce, low-s, v in {27, 28}). For tools
+     * and tests.
+     *
+     * @param privateKey32 the private key
+     * @param digest the digest
+     * @return the 65-byte recoverable signature
+     */
+    public static Signature signDigest(byte[] privateKey32, byte[] digest) {
         BigInteger d = new BigInteger(1, privateKey32);
         ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
         signer.init(true, new ECPrivateKeyParameters(d, DOMAIN));
