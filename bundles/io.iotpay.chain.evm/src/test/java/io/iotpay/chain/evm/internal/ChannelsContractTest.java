@@ -137,11 +137,10 @@ class ChannelsContractTest {
         chain.mined(scheme.topUp(payer, id, wei(500_000)));
         assertEquals(wei(1_500_000), scheme.channel(id).orElseThrow().deposit());
 
-        BigInteger payeeBefore = chain.balance(payee.address());
-        var r = chain.mined(scheme.claim(payee, voucher(payer, id, wei(400_000))));
-        BigInteger fee = gasFee(r);
-        assertEquals(payeeBefore.add(BigInteger.valueOf(400_000)).subtract(fee), chain.balance(payee.address()));
+        // a claim credits the payee's earnings in the contract (pull payment)
+        chain.mined(scheme.claim(payee, voucher(payer, id, wei(400_000))));
         assertEquals(wei(400_000), scheme.channel(id).orElseThrow().claimed());
+        assertEquals(wei(400_000), scheme.earnings(payee, eth));
 
         // cooperative close at 900,000: the payee gets the 500,000 increase, the payer 600,000 back
         Signature early = chain.keys.signDigest(payee, scheme.closeDigest(id, wei(900_000)));
@@ -149,10 +148,18 @@ class ChannelsContractTest {
         pastOpenDeadline();
         Signature closeSig = chain.keys.signDigest(payee, scheme.closeDigest(id, wei(900_000)));
         BigInteger payerBefore = chain.balance(payer.address());
-        payeeBefore = chain.balance(payee.address());
         var rc = chain.mined(scheme.cooperativeClose(payer, voucher(payer, id, wei(900_000)), closeSig));
-        assertEquals(payeeBefore.add(BigInteger.valueOf(500_000)), chain.balance(payee.address()));
+        assertEquals(wei(900_000), scheme.earnings(payee, eth));
         assertEquals(payerBefore.add(BigInteger.valueOf(600_000)).subtract(gasFee(rc)), chain.balance(payer.address()));
+        // the payee takes its earnings out, leaving one unit so the slot stays allocated
+        BigInteger payeeBefore = chain.balance(payee.address());
+        Amount out = scheme.withdrawableKeepingDust(payee, eth);
+        assertEquals(wei(899_999), out);
+        var rw = chain.mined(scheme.withdrawEarnings(payee, out));
+        assertEquals(payeeBefore.add(BigInteger.valueOf(899_999)).subtract(gasFee(rw)), chain.balance(payee.address()));
+        assertEquals(wei(1), scheme.earnings(payee, eth));
+        assertReverts("InsufficientEarnings", () -> scheme.withdrawEarnings(payee, wei(2)));
+        assertReverts("InvalidAmount", () -> scheme.withdrawEarnings(payee, wei(0)));
         Channel closed = scheme.channel(id).orElseThrow();
         assertEquals(ChannelState.SETTLED, closed.state());
 
@@ -202,9 +209,8 @@ class ChannelsContractTest {
             ids.add(id);
             vouchers.add(voucher(payer, id, wei(10_000L * (i + 1))));
         }
-        BigInteger before = chain.balance(payee.address());
-        var r = chain.mined(scheme.claimBatch(payee, vouchers));
-        assertEquals(before.add(BigInteger.valueOf(150_000)).subtract(gasFee(r)), chain.balance(payee.address()));
+        chain.mined(scheme.claimBatch(payee, vouchers));
+        assertEquals(wei(150_000), scheme.earnings(payee, eth));
         for (int i = 0; i < 5; i++) {
             assertEquals(wei(10_000L * (i + 1)), scheme.channel(ids.get(i)).orElseThrow().claimed());
         }
@@ -307,13 +313,17 @@ class ChannelsContractTest {
         Voucher v = new Voucher(id, scheme.contract(), Amount.ofUnits(250_000, tst),
                 chain.keys.signDigest(payer, scheme.voucherDigest(id, Amount.ofUnits(250_000, tst))));
         chain.mined(scheme.claim(payee, v));
-        assertEquals(Amount.ofUnits(250_000, tst), chain.connector.balance(payee, tst));
+        assertEquals(Amount.ofUnits(250_000, tst), scheme.earnings(payee, tst));
+        assertEquals(Amount.ofUnits(0, tst), chain.connector.balance(payee, tst));
         pastOpenDeadline();
         Signature close = chain.keys.signDigest(payee, scheme.closeDigest(id, Amount.ofUnits(300_000, tst)));
         chain.mined(scheme.cooperativeClose(payer, new Voucher(id, scheme.contract(), Amount.ofUnits(300_000, tst),
                 null), close));
-        assertEquals(Amount.ofUnits(300_000, tst), chain.connector.balance(payee, tst));
+        assertEquals(Amount.ofUnits(300_000, tst), scheme.earnings(payee, tst));
         assertEquals(Amount.ofUnits(700_000, tst), chain.connector.balance(payer, tst));
+        chain.mined(scheme.withdrawEarnings(payee, Amount.ofUnits(300_000, tst)));
+        assertEquals(Amount.ofUnits(300_000, tst), chain.connector.balance(payee, tst));
+        assertEquals(Amount.ofUnits(0, tst), scheme.earnings(payee, tst));
     }
 
     @Test
@@ -341,21 +351,26 @@ class ChannelsContractTest {
         chain.mined(chain.evm().send(payer, evilContract, BigInteger.ZERO, Abi.call("arm(address,bytes)",
                 new Address(scheme.contract().address()), new DynamicBytes(reentry))));
 
-        // the payee claims on A; the token's transfer re-enters claim() on B from inside the payout
+        // the payee claims on A (credited, no token call), then withdraws its earnings: the token's transfer
+        // re-enters claim() on B from inside the payout
         Voucher va = new Voucher(a, scheme.contract(), Amount.ofUnits(100, evilAsset),
                 chain.keys.signDigest(payer, scheme.voucherDigest(a, Amount.ofUnits(100, evilAsset))));
         chain.mined(scheme.claim(payee, va));
+        assertEquals(Boolean.FALSE, evilView("reentryAttempted()", new TypeReference<Bool>() { }));
+        chain.mined(scheme.withdrawEarnings(payee, Amount.ofUnits(100, evilAsset)));
         assertEquals(Boolean.TRUE, evilView("reentryAttempted()", new TypeReference<Bool>() { }));
         assertEquals(Boolean.FALSE, evilView("reentrySucceeded()", new TypeReference<Bool>() { }));
         byte[] revertData = (byte[]) evilView("reentryRevertData()", new TypeReference<DynamicBytes>() { });
         assertArrayEquals(Abi.selector("Reentrancy()"), revertData);
         assertEquals(Amount.ofUnits(0, evilAsset), scheme.channel(b).orElseThrow().claimed());
         assertEquals(Amount.ofUnits(100, evilAsset), chain.connector.balance(payee, evilAsset));
+        assertEquals(Amount.ofUnits(0, evilAsset), scheme.earnings(payee, evilAsset));
 
         // the same call outside a payout is valid: only the re-entry was blocked
         chain.mined(chain.evm().send(payer, evilContract, BigInteger.ZERO, Abi.call("exec(address,bytes)",
                 new Address(scheme.contract().address()), new DynamicBytes(reentry))));
         assertEquals(Amount.ofUnits(200, evilAsset), scheme.channel(b).orElseThrow().claimed());
+        assertEquals(Amount.ofUnits(200, evilAsset), scheme.earnings(tokenAsPayee, evilAsset));
     }
 
     @Test

@@ -54,7 +54,8 @@ import io.iotpay.chain.evm.internal.rpc.JsonRpcClient;
  * their {@code ChannelClosed} log. Channel ids: {@code keccak256(abi.encode(chainid, contract, payer, payee, token,
  * salt))}. Vouchers and close intents are EIP-712 typed data in the domain {name "IOTPAY", version "1", chainId,
  * verifyingContract}: {@code Voucher(bytes32 channelId,uint256 cumulativeAmount)} and
- * {@code CloseIntent(bytes32 channelId,uint256 finalAmount)}.
+ * {@code CloseIntent(bytes32 channelId,uint256 finalAmount)}. Claims and cooperative closes credit the payee's
+ * earnings in the contract (pull payments); the payee withdraws them with {@link #withdrawEarnings}.
  *
  * <p>The contract has one challenge period for every channel (constructor argument); {@link #open} refuses a request
  * for a longer one than the contract gives.
@@ -175,8 +176,9 @@ public final class IotpaySettlementScheme implements SettlementScheme {
 
     /**
      * Makes a salt for a new channel: the contract reads its low 64 bits as the open deadline (unix seconds; the open
-     * must be mined by then, the channel can be settled only after it, at most one day ahead); the upper 192 bits are
-     * random.
+     * must be mined by then, the channel can be settled only after it, at most one day ahead). Above it are 64 random
+     * bits and zeros: enough to keep channels of the same parties apart, and zero bytes are cheaper calldata in every
+     * call that passes the salt.
      *
      * @param openWindow time from the latest block until the deadline (e.g. 10 minutes)
      * @return 32 bytes
@@ -184,7 +186,9 @@ public final class IotpaySettlementScheme implements SettlementScheme {
     public byte[] newSalt(Duration openWindow) {
         long now = JsonRpcClient.quantity(evm.rpc().call("eth_getBlockByNumber", "latest", false).get("timestamp"));
         byte[] salt = new byte[32];
-        new java.security.SecureRandom().nextBytes(salt);
+        byte[] random = new byte[8];
+        new java.security.SecureRandom().nextBytes(random);
+        System.arraycopy(random, 0, salt, 16, 8);
         long deadline = now + Math.max(1, openWindow.toSeconds());
         for (int i = 0; i < 8; i++) {
             salt[31 - i] = (byte) (deadline >>> (8 * i));
@@ -288,6 +292,41 @@ public final class IotpaySettlementScheme implements SettlementScheme {
                 new Uint256(p.salt()), new Uint256(finalVoucher.cumulative().units()), new Uint8(v(sig)),
                 Abi.bytes32(Arrays.copyOfRange(sig, 0, 32)), Abi.bytes32(Arrays.copyOfRange(sig, 32, 64)));
         return evm.send(caller, contract, BigInteger.ZERO, data);
+    }
+
+    /**
+     * Reads the payee's withdrawable earnings in an asset. The contract credits claims and cooperative closes to this
+     * balance (pull payments) instead of transferring to the payee.
+     *
+     * @param payee the payee
+     * @param asset the asset
+     * @return the balance
+     */
+    public Amount earnings(AccountId payee, Asset asset) {
+        evm.checkChain(payee, "payee");
+        BigInteger v = (BigInteger) evm.call(contract, Abi.call(artifact.function("earnings"),
+                new Address(payee.address()), new Address(token(asset))), new TypeReference<Uint256>() { }).get(0)
+                .getValue();
+        return Amount.ofUnits(v, asset);
+    }
+
+    /**
+     * Pays out part of the payee's earnings. Leaving one base unit behind keeps the earnings slot allocated, so later
+     * credits stay cheap (see docs/contracts.md); {@link #withdrawableKeepingDust} computes that amount.
+     *
+     * @param payee the payee, signs the transaction
+     * @param amount the amount to pay out
+     * @return the transaction hash
+     */
+    public TxHash withdrawEarnings(AccountId payee, Amount amount) {
+        return evm.send(payee, contract, BigInteger.ZERO, Abi.call(artifact.function("withdrawEarnings"),
+                new Address(token(amount.asset())), new Uint256(amount.units())));
+    }
+
+    /** @return the payee's earnings minus one base unit (zero if there is at most one) */
+    public Amount withdrawableKeepingDust(AccountId payee, Asset asset) {
+        Amount e = earnings(payee, asset);
+        return e.units().compareTo(BigInteger.ONE) <= 0 ? Amount.zero(asset) : e.minus(Amount.ofUnits(1, asset));
     }
 
     @Override
