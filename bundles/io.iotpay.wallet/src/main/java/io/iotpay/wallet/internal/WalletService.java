@@ -91,6 +91,7 @@ public final class WalletService implements Wallet {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String INDEX = "accounts.json";
     private static final String SEED_FILE = "household-seed.json";
+    private static final String POLICIES = "policies.json";
     private static final String VOUCHER_TYPE = "Voucher";
     /** Typed-data primary types that move money and therefore cannot be signed through {@link #signTypedData}. */
     private static final Set<String> MONEY_TYPES = Set.of("Voucher", "Permit", "PermitSingle", "PermitBatch",
@@ -165,6 +166,7 @@ public final class WalletService implements Wallet {
         this.random = random;
         this.engine = new SpendingPolicyEngine(clock);
         loadIndex();
+        loadPolicies();
         if (passphrase == null) {
             accounts.values().forEach(a -> a.locked = true);
             LOG.warn("IOTPAY wallet: no passphrase configured (config 'passphrase' or environment {}); the wallet "
@@ -402,7 +404,8 @@ public final class WalletService implements Wallet {
     @Override
     public SpendingPolicy policy(AccountId account) {
         held(account);
-        return policies.computeIfAbsent(account, this::defaultPolicy);
+        SpendingPolicy p = policies.get(account);
+        return p != null ? p : defaultPolicy(account);
     }
 
     private SpendingPolicy defaultPolicy(AccountId account) {
@@ -430,7 +433,10 @@ public final class WalletService implements Wallet {
         if (!policy.asset().chain().equals(account.chainId())) {
             throw new IllegalArgumentException("policy asset " + policy.asset() + " is not on the chain of " + account);
         }
-        policies.put(account, policy);
+        synchronized (policies) {
+            policies.put(account, policy);
+            savePolicies();
+        }
         LOG.info("IOTPAY wallet: spending policy of {} replaced", account);
     }
 
@@ -761,6 +767,34 @@ public final class WalletService implements Wallet {
                     .writeValueAsString(root));
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private void loadPolicies() {
+        Path file = folder.resolve(POLICIES);
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            JsonNode root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            root.fields().forEachRemaining(e -> policies.put(AccountId.parse(e.getKey()),
+                    io.iotpay.wallet.internal.policy.PolicyJson.read(e.getValue())));
+        } catch (IOException | RuntimeException e) {
+            // refuse to start with unknown policies rather than fall back to something more permissive
+            throw new IllegalStateException("cannot read the spending policies " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void savePolicies() {
+        ObjectNode root = JSON.createObjectNode();
+        policies.forEach((k, v) -> root.set(k.toString(), io.iotpay.wallet.internal.policy.PolicyJson.write(JSON, v)));
+        try {
+            KeystoreV3.replaceAtomically(folder.resolve(POLICIES),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (KeystoreError e) {
+            throw new IllegalStateException("cannot save the spending policies: " + e.getMessage(), e);
         }
     }
 

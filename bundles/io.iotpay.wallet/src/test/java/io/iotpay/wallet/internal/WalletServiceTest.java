@@ -222,6 +222,23 @@ class WalletServiceTest {
     }
 
     @Test
+    void policiesSurviveRestart() {
+        WalletService w = start();
+        AccountInfo a = w.importMnemonic("payer", ANVIL, ChainId.DEVNET, 0);
+        assertEquals(SpendingPolicy.denyAll(ETH).perDayLimit(), w.policy(a.account()).perDayLimit());
+        io.iotpay.api.money.Price cap = io.iotpay.api.money.Price.of(Amount.ofUnits(7, ETH),
+                io.iotpay.api.money.MeteringUnit.KILOWATT_HOUR);
+        SpendingPolicy p = new SpendingPolicy(Amount.ofUnits(5, ETH), Amount.ofUnits(10, ETH),
+                Map.of(PAYEE, Amount.ofUnits(3, ETH)), cap, Set.of(PAYEE), Amount.ofUnits(2, ETH),
+                ZoneId.of("Europe/Berlin"));
+        w.setPolicy(a.account(), p);
+        assertThrows(IllegalArgumentException.class, () -> w.setPolicy(a.account(),
+                SpendingPolicy.denyAll(Asset.BNB)));
+        w.deactivate();
+        assertEquals(p, start().policy(a.account()));
+    }
+
+    @Test
     void lockedAccountsSignNothingAndTheirKeysAreZeroed() {
         WalletService w = start();
         AccountInfo a = w.importMnemonic("payer", ANVIL, ChainId.DEVNET, 0);
