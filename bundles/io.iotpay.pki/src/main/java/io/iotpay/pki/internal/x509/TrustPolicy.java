@@ -39,9 +39,7 @@ public record TrustPolicy(Mode mode, List<X509Certificate> anchors, Set<AccountI
         Objects.requireNonNull(mode, "trust mode");
         anchors = List.copyOf(anchors);
         allowedOwners = Set.copyOf(allowedOwners);
-        if (mode != Mode.ANY_ANCHORED && anchors.isEmpty()) {
-            // allowed: nothing will verify (e.g. no CA created yet); the verifier says UNKNOWN_CA.
-        }
+        // empty anchors are allowed (no CA created yet): every chain is then UNKNOWN_CA, except in ANY_ANCHORED.
     }
 
     /**
