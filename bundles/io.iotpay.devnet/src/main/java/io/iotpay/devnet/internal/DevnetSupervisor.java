@@ -96,6 +96,11 @@ public final class DevnetSupervisor {
         return deployment;
     }
 
+    /** @return the supervised process (null before the first start) */
+    AnvilProcess anvil() {
+        return anvil;
+    }
+
     /** @return the RPC endpoint */
     public String rpcUrl() {
         return "http://127.0.0.1:" + config.port();
@@ -139,10 +144,10 @@ public final class DevnetSupervisor {
         DevnetDeployer deployer = new DevnetDeployer(new SimpleRpc(a.rpcUri()));
         DevnetDeployer.Deployment d = deployer.ensureDeployed(dataDir.resolve("deployment.json"),
                 config.challengePeriodSeconds());
-        deployment = d;
         LOG.info("devnet on {}: channels {}, registry {}, notary {}", a.rpcUri(), d.channels(), d.registry(),
                 d.notary());
         configureConnector(d);
+        deployment = d;
         if (!running) {
             a.close();
         }
