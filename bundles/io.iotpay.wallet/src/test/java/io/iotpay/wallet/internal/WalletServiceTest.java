@@ -60,8 +60,8 @@ import io.iotpay.wallet.internal.keystore.KeystoreV3;
 import io.iotpay.wallet.internal.policy.MutableClock;
 
 /** The DS component, exercised directly (no OSGi container). */
-class WalletServiceTest {
-    static final String ANVIL = "test test test test test test test test test test test junk";
+public class WalletServiceTest {
+    public static final String ANVIL = "test test test test test test test test test test test junk";
     static final String PASS = "household passphrase";
     static final Asset ETH = Asset.DEVNET_ETH;
     static final AccountId PAYEE = AccountId.of(ChainId.DEVNET, "0x70997970c51812dc3a010c7d01b50e0d17dc79c8");
@@ -356,7 +356,7 @@ class WalletServiceTest {
         assertArrayEquals(Eip191.personalMessageDigest(new byte[0]), Eip191.personalMessageDigest(new byte[0]));
     }
 
-    static WalletConfig config(String folder, String passphrase) {
+    public static WalletConfig config(String folder, String passphrase) {
         return new WalletConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
