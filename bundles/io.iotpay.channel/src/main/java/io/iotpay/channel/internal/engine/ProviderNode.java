@@ -1,0 +1,159 @@
+package io.iotpay.channel.internal.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+
+import io.iotpay.api.channel.ChannelId;
+import io.iotpay.api.channel.ErrorCode;
+import io.iotpay.api.channel.Offer;
+import io.iotpay.api.channel.ProtocolException;
+import io.iotpay.api.channel.SessionId;
+import io.iotpay.api.channel.SessionSnapshot;
+import io.iotpay.api.channel.SessionState;
+import io.iotpay.api.device.MeteredDevice;
+import io.iotpay.channel.internal.protocol.Body;
+import io.iotpay.channel.internal.protocol.Envelope;
+import io.iotpay.channel.internal.protocol.MessageCodec;
+import io.iotpay.channel.internal.protocol.MessageType;
+import io.iotpay.channel.internal.protocol.SignedMessage;
+
+/**
+ * The provider side of a node: published offers, their devices, and all provider sessions. Incoming messages are
+ * decoded on the caller's thread, then run on the serial queue of their channel (messages of one channel strictly in
+ * arrival order, channels in parallel on the shared executor). Every refusal becomes a signed ERROR reply.
+ */
+public final class ProviderNode {
+
+    private record Published(Offer offer, String offerJson, SignedMessage message, MeteredDevice device) {
+    }
+
+    private final ProviderSession.Context ctx;
+    private final KeyedSerialExecutor serial;
+    private final Map<String, Published> offers = new ConcurrentHashMap<>();
+    private final Map<SessionId, ProviderSession> sessions = new ConcurrentHashMap<>();
+    private final Map<ChannelId, SessionId> active = new ConcurrentHashMap<>();
+    private final BiConsumer<SessionId, List<SignedMessage>> outbox;
+
+    /**
+     * @param outbox where messages the provider initiates (receipts, pauses) go, per session
+     */
+    public ProviderNode(ProviderSession.Context ctx, Executor executor,
+            BiConsumer<SessionId, List<SignedMessage>> outbox) {
+        this.ctx = ctx;
+        this.serial = new KeyedSerialExecutor(executor);
+        this.outbox = outbox;
+    }
+
+    /** Signs and publishes an offer for a device. */
+    public SignedMessage publish(Offer offer, MeteredDevice device) {
+        SignedMessage m = ctx.codec().sign(new Envelope(MessageCodec.VERSION, MessageType.OFFER,
+                ctx.signer().account(), null, 0, ctx.clock().instant()), new Body.OfferBody(offer), ctx.signer());
+        offers.put(offer.offerId(), new Published(offer, new String(ctx.codec().encode(m), StandardCharsets.UTF_8),
+                m, device));
+        return m;
+    }
+
+    public Optional<SignedMessage> offer(String offerId) {
+        return Optional.ofNullable(offers.get(offerId)).map(Published::message);
+    }
+
+    /**
+     * Handles one message from a consumer.
+     *
+     * @return the replies (an ERROR for any refusal)
+     */
+    public CompletableFuture<List<SignedMessage>> handle(byte[] json) {
+        SignedMessage m;
+        try {
+            m = ctx.codec().decode(json);
+        } catch (ProtocolException e) {
+            return CompletableFuture.completedFuture(List.of(error(null, e, 0)));
+        }
+        Object key;
+        if (m.body() instanceof Body.OpenSession os) {
+            key = os.channel();
+        } else {
+            ProviderSession s = m.envelope().session() == null ? null : sessions.get(m.envelope().session());
+            if (s == null) {
+                return CompletableFuture.completedFuture(List.of(error(m.envelope().session(), new ProtocolException(
+                        ErrorCode.UNKNOWN_SESSION, "no session " + m.envelope().session()), m.envelope().seq())));
+            }
+            key = s.channel();
+        }
+        SignedMessage msg = m;
+        return serial.submit(key, () -> {
+            try {
+                return process(msg);
+            } catch (ProtocolException e) {
+                return List.of(error(msg.envelope().session(), e, msg.envelope().seq()));
+            }
+        });
+    }
+
+    private List<SignedMessage> process(SignedMessage m) {
+        if (m.body() instanceof Body.OpenSession os) {
+            if (sessions.containsKey(m.envelope().session())) {
+                throw new ProtocolException(ErrorCode.REPLAYED, "session " + m.envelope().session()
+                        + " already exists");
+            }
+            SessionId running = active.get(os.channel());
+            if (running != null) {
+                ProviderSession r = sessions.get(running);
+                if (r != null && r.state() != SessionState.STOPPED && r.state() != SessionState.FAILED) {
+                    throw new ProtocolException(ErrorCode.INVALID_STATE, "channel " + os.channel()
+                            + " already has an active session");
+                }
+            }
+            Published p = offers.get(os.offerId());
+            if (p == null) {
+                throw new ProtocolException(ErrorCode.MALFORMED, "field body.offerId: unknown offer " + os.offerId());
+            }
+            ProviderSession s = ProviderSession.accept(ctx, p.offer(), p.offerJson(), p.device(), m);
+            sessions.put(s.id(), s);
+            active.put(os.channel(), s.id());
+            return List.of(s.start());
+        }
+        return sessions.get(m.envelope().session()).onMessage(m);
+    }
+
+    /** Reads every running or paused session's meter (each on its channel's queue); outgoing messages go out. */
+    public CompletableFuture<Void> tickAll() {
+        List<CompletableFuture<?>> fs = new ArrayList<>();
+        for (ProviderSession s : sessions.values()) {
+            if (s.state() == SessionState.RUNNING || s.state() == SessionState.PAUSED) {
+                fs.add(serial.submit(s.channel(), () -> {
+                    List<SignedMessage> out = s.tick();
+                    if (!out.isEmpty()) {
+                        outbox.accept(s.id(), out);
+                    }
+                    return null;
+                }));
+            }
+        }
+        return CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new));
+    }
+
+    public Optional<ProviderSession> session(SessionId id) {
+        return Optional.ofNullable(sessions.get(id));
+    }
+
+    public List<SessionSnapshot> snapshots() {
+        return sessions.values().stream().map(ProviderSession::snapshot).toList();
+    }
+
+    private SignedMessage error(SessionId session, ProtocolException e, long refSeq) {
+        String msg = e.getMessage() == null ? "" : e.getMessage();
+        if (msg.length() > 500) {
+            msg = msg.substring(0, 500);
+        }
+        return ctx.codec().sign(new Envelope(MessageCodec.VERSION, MessageType.ERROR, ctx.signer().account(), session,
+                0, ctx.clock().instant()), new Body.Error(e.code(), msg, refSeq), ctx.signer());
+    }
+}
