@@ -92,6 +92,8 @@ public final class IotpayRuntime implements AutoCloseable {
                 Integer.toString(rmiRegistryPort));
         setProperty(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort",
                 Integer.toString(rmiServerPort));
+        // The devnet's anvil on a free loopback port too, so runtimes never share a chain by accident.
+        setProperty(home.resolve("etc/io.iotpay.devnet.cfg"), "port", Integer.toString(freePort()));
         for (Map.Entry<String, String> e : extraConfig.entrySet()) {
             Path file = home.resolve(e.getKey());
             Files.createDirectories(file.getParent());
@@ -105,6 +107,13 @@ public final class IotpayRuntime implements AutoCloseable {
         // The script hands over to java: the process we hold is the Karaf JVM itself.
         pb.environment().put("KARAF_EXEC", "exec");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
+        String anvil = System.getProperty("iotpay.anvil");
+        if (anvil != null) {
+            pb.environment().put("IOTPAY_ANVIL", anvil);
+        }
+        // A fresh random wallet passphrase per runtime, handed over the way an operator would (environment).
+        pb.environment().put("IOTPAY_WALLET_PASSPHRASE", java.util.UUID.randomUUID().toString());
+        pb.environment().put("IOTPAY_PKI_PASSPHRASE", java.util.UUID.randomUUID().toString());
         pb.redirectErrorStream(true);
         pb.redirectOutput(home.resolve("console.log").toFile());
         Process process = pb.start();
