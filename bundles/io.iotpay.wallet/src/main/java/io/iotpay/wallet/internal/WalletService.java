@@ -60,6 +60,7 @@ import io.iotpay.api.wallet.WalletLockedException;
 import io.iotpay.wallet.internal.crypto.Bytes;
 import io.iotpay.wallet.internal.crypto.Eip191;
 import io.iotpay.wallet.internal.crypto.EthAddress;
+import io.iotpay.wallet.internal.crypto.Keccak;
 import io.iotpay.wallet.internal.crypto.Secp256k1;
 import io.iotpay.wallet.internal.crypto.Secp256k1Provider;
 import io.iotpay.wallet.internal.eip712.Eip712;
@@ -521,8 +522,34 @@ public final class WalletService implements Wallet {
         return sig;
     }
 
-    /** EIP-712 digest of {@code Voucher(bytes32 channelId,uint256 cumulativeAmount)} in the IOTPAY domain. */
+    private static final byte[] DOMAIN_TYPEHASH = Keccak.keccak256(("EIP712Domain(string name,string version,"
+            + "uint256 chainId,address verifyingContract)").getBytes(StandardCharsets.US_ASCII));
+    private static final byte[] VOUCHER_TYPEHASH = Keccak.keccak256(
+            "Voucher(bytes32 channelId,uint256 cumulativeAmount)".getBytes(StandardCharsets.US_ASCII));
+    private static final Map<VoucherDomain, byte[]> DOMAIN_SEPARATORS = new ConcurrentHashMap<>();
+
+    /**
+     * EIP-712 digest of {@code Voucher(bytes32 channelId,uint256 cumulativeAmount)} in the domain
+     * {@code EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)}; the domain separator
+     * is computed once per domain (the generic {@link Eip712} encoder gives the same result, see the tests).
+     */
     public static byte[] voucherDigest(Voucher voucher, VoucherDomain domain) {
+        byte[] separator = DOMAIN_SEPARATORS.computeIfAbsent(domain, WalletService::domainSeparator);
+        byte[] structHash = Keccak.keccak256(VOUCHER_TYPEHASH, voucher.channel().bytes(),
+                Bytes.toFixed(voucher.cumulative().units(), 32));
+        return Keccak.keccak256(new byte[] {0x19, 0x01}, separator, structHash);
+    }
+
+    private static byte[] domainSeparator(VoucherDomain d) {
+        byte[] contract = new byte[32];
+        System.arraycopy(Bytes.fromHex(d.verifyingContract().address(), "verifying contract"), 0, contract, 12, 20);
+        return Keccak.keccak256(DOMAIN_TYPEHASH, Keccak.keccak256(d.name().getBytes(StandardCharsets.UTF_8)),
+                Keccak.keccak256(d.version().getBytes(StandardCharsets.UTF_8)),
+                Bytes.toFixed(BigInteger.valueOf(d.chain().evmChainId()), 32), contract);
+    }
+
+    /** The same digest through the generic EIP-712 encoder (tests and cross-checks). */
+    static byte[] voucherDigestGeneric(Voucher voucher, VoucherDomain domain) {
         Map<String, List<Eip712.Field>> types = new LinkedHashMap<>();
         types.put(Eip712.DOMAIN_TYPE, List.of(new Eip712.Field("name", "string"),
                 new Eip712.Field("version", "string"), new Eip712.Field("chainId", "uint256"),

@@ -200,6 +200,9 @@ public class WalletServiceTest {
         w.setPolicy(payer, policy(250, null));
         Signature s1 = w.signVoucher(i1, v1, domain);
         byte[] digest = WalletService.voucherDigest(v1, domain);
+        assertArrayEquals(WalletService.voucherDigestGeneric(v1, domain), digest);
+        assertArrayEquals(WalletService.voucherDigestGeneric(v1, VoucherDomain.iotpay(CONTRACT, "2")),
+                WalletService.voucherDigest(v1, VoucherDomain.iotpay(CONTRACT, "2")));
         Secp256k1 ec = new BouncyCastleSecp256k1();
         assertEquals(payer.address(), Bytes.toHex0x(EthAddress.fromPublicKey(ec.recover(digest, s1.bytes()))));
 
@@ -236,6 +239,16 @@ public class WalletServiceTest {
                 SpendingPolicy.denyAll(Asset.BNB)));
         w.deactivate();
         assertEquals(p, start().policy(a.account()));
+    }
+
+    @Test
+    void voucherDigestMatchesEthers() {
+        // ethers 6.17 TypedDataEncoder.hash({name:"IOTPAY",version:"1",chainId:31337,verifyingContract:0x5FbDB...},
+        //   {Voucher:[bytes32 channelId, uint256 cumulativeAmount]}, {channelId: keccak256(0x01), 10^12})
+        Voucher v = Voucher.unsigned(new ChannelId(Keccak.keccak256(new byte[] {1})), CONTRACT,
+                Amount.ofUnits(1_000_000_000_000L, ETH));
+        assertEquals("0x717ad87f689eb4e527774d777bb5bff77bbd7799d925cc86a0a627a6a9b4b453",
+                Bytes.toHex0x(WalletService.voucherDigest(v, VoucherDomain.iotpay(CONTRACT, "1"))));
     }
 
     @Test

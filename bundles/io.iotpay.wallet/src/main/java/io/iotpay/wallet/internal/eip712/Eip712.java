@@ -66,6 +66,7 @@ public final class Eip712 {
             new Field("salt", "bytes32"));
 
     private final Map<String, List<Field>> types;
+    private final Map<String, byte[]> typeHashes = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Validates the type set: names are identifiers, field types resolve, no duplicate fields. */
     public Eip712(Map<String, List<Field>> types) {
@@ -143,7 +144,8 @@ public final class Eip712 {
     }
 
     public byte[] typeHash(String type) {
-        return Keccak.keccak256(encodeType(type).getBytes(StandardCharsets.UTF_8));
+        return typeHashes.computeIfAbsent(type, t -> Keccak.keccak256(encodeType(t).getBytes(StandardCharsets.UTF_8)))
+                .clone();
     }
 
     /** {@code encodeData}: typeHash followed by one 32-byte word per field. */
