@@ -67,13 +67,40 @@ public final class Secp256k1 {
         if (s.compareTo(HALF_N) > 0) {
             throw new IllegalArgumentException("signature s is in the upper half of the curve order (EIP-2)");
         }
-        ECPoint q = recoverPoint(recId, r, s, hash32);
+        if (recId < 0 || recId > 1 || r.signum() <= 0 || r.compareTo(DOMAIN.getN()) >= 0 || s.signum() <= 0) {
+            throw new IllegalArgumentException("signature r, s or v is out of range");
+        }
+        byte[] pub;
+        NativeRecovery n = NativeRecovery.INSTANCE;
+        if (n != null) {
+            pub = n.recover(hash32, Arrays.copyOf(sig, 64), recId);
+        } else {
+            ECPoint q = recoverPoint(recId, r, s, hash32);
+            pub = q == null ? null : q.getEncoded(false);
+        }
+        if (pub == null) {
+            throw new IllegalArgumentException("signature does not recover to a public key");
+        }
+        byte[] h = keccak256(Arrays.copyOfRange(pub, 1, 65));
+        return "0x" + org.bouncycastle.util.encoders.Hex.toHexString(Arrays.copyOfRange(h, 12, 32));
+    }
+
+    /** Which implementation recovers keys: native libsecp256k1 or BouncyCastle (with the reason). */
+    public static String implementation() {
+        return NativeRecovery.INSTANCE != null ? "libsecp256k1 (JNI)"
+                : "BouncyCastle (native unavailable: " + NativeRecovery.UNAVAILABLE_REASON + ")";
+    }
+
+    /** BouncyCastle-only recovery (reference implementation for tests). */
+    public static String recoverAddressBouncyCastle(byte[] hash32, Signature signature) {
+        byte[] sig = signature.bytes();
+        BigInteger r = new BigInteger(1, Arrays.copyOfRange(sig, 0, 32));
+        BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, 32, 64));
+        ECPoint q = recoverPoint((sig[64] & 0xff) - 27, r, s, hash32);
         if (q == null) {
             throw new IllegalArgumentException("signature does not recover to a public key");
         }
-        byte[] pub = q.getEncoded(false);
-        byte[] h = keccak256(Arrays.copyOfRange(pub, 1, 65));
-        return "0x" + org.bouncycastle.util.encoders.Hex.toHexString(Arrays.copyOfRange(h, 12, 32));
+        return address(q);
     }
 
     /** Address of an uncompressed public key point. */

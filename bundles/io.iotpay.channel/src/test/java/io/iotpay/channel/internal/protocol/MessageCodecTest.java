@@ -71,6 +71,20 @@ class MessageCodecTest {
     }
 
     @Test
+    void nativeAndBouncyCastleRecoveryAgree() {
+        assertTrue(Secp256k1.implementation().startsWith("libsecp256k1"), Secp256k1.implementation());
+        for (int i = 0; i < 50; i++) {
+            TestKey k = TestKey.random(CHAIN);
+            byte[] hash = Secp256k1.keccak256(new byte[] {(byte) i});
+            Signature sig = k.signHash(hash);
+            assertEquals(k.account().address(), Secp256k1.recoverAddress(hash, sig));
+            assertEquals(k.account().address(), Secp256k1.recoverAddressBouncyCastle(hash, sig));
+            byte[] other = Secp256k1.keccak256(new byte[] {(byte) i, 1});
+            assertEquals(Secp256k1.recoverAddressBouncyCastle(other, sig), Secp256k1.recoverAddress(other, sig));
+        }
+    }
+
+    @Test
     void highSIsRefused() {
         byte[] hash = Secp256k1.keccak256("x".getBytes(StandardCharsets.UTF_8));
         byte[] sig = key.signHash(hash).bytes();
