@@ -5,7 +5,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
 
-import io.iotpay.wallet.internal.crypto.NativeSecp256k1;
+import io.iotpay.wallet.internal.crypto.Secp256k1Provider;
 
 /** Starts a {@link WalletService} for tests in other packages (fast scrypt, given folder and passphrase). */
 public final class TestWallets {
@@ -14,7 +14,7 @@ public final class TestWallets {
 
     public static WalletService start(Path folder, String passphrase) {
         return new WalletService(WalletServiceTest.config(folder.toString(), passphrase), Map.of(), Clock.systemUTC(),
-                NativeSecp256k1.load(), new SecureRandom());
+                Secp256k1Provider.create(), new SecureRandom());
     }
 
     public static void stop(WalletService w) {

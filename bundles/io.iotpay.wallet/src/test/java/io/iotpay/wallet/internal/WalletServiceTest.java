@@ -52,7 +52,7 @@ import io.iotpay.wallet.internal.crypto.Bytes;
 import io.iotpay.wallet.internal.crypto.Eip191;
 import io.iotpay.wallet.internal.crypto.EthAddress;
 import io.iotpay.wallet.internal.crypto.Keccak;
-import io.iotpay.wallet.internal.crypto.NativeSecp256k1;
+import io.iotpay.wallet.internal.crypto.Secp256k1Provider;
 import io.iotpay.wallet.internal.crypto.Secp256k1;
 import io.iotpay.wallet.internal.eip712.Eip712;
 import io.iotpay.wallet.internal.eip712.TypedDataJson;
@@ -81,7 +81,7 @@ public class WalletServiceTest {
 
     WalletService start(String configPassphrase, Map<String, String> env) {
         WalletService w = new WalletService(config(dir.resolve("keystore").toString(), configPassphrase), env, clock,
-                NativeSecp256k1.load(), new SecureRandom());
+                Secp256k1Provider.create(), new SecureRandom());
         w.addListener(new WalletListener() {
             @Override
             public void onSpendingRefused(SpendingRefusedException e) {

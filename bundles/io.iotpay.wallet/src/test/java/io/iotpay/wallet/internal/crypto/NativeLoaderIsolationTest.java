@@ -10,12 +10,15 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /**
  * The native library is found and loaded from the class loader that holds the wallet classes, the way an OSGi bundle
  * class loader does, and a second, independent loader (a refreshed bundle) can load it again: each load uses its own
  * extracted file, so the JVM's one-library-per-loader rule does not bite.
  */
+@EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "aarch64"}) // the embedded native library
 class NativeLoaderIsolationTest {
 
     @Test

@@ -17,10 +17,13 @@ import java.util.stream.Stream;
 import org.bouncycastle.util.encoders.Hex;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Both implementations against the EIP-712 spec signature, EIP-191 and each other. */
+@EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "aarch64"}) // the embedded native library
 class Secp256k1Test {
     private static final NativeSecp256k1 NATIVE = NativeSecp256k1.load();
     private static final BouncyCastleSecp256k1 JAVA = new BouncyCastleSecp256k1();
