@@ -79,6 +79,16 @@ class RuntimeIT {
     }
 
     @Test
+    void runtimeStaysLeanNoNettyVertxKotlinOrHttpClientStacks() {
+        String bundles = runtime.execute("bundle:list -t 0 -s");
+        assertTrue(bundles.contains("io.iotpay.chain.evm") && bundles.contains("org.apache.felix.scr"), bundles);
+        for (String unwanted : new String[] {"netty", "vertx", "kotlin", "okhttp", "reactivex", "tuweni", "jc-kzg"}) {
+            assertTrue(!bundles.toLowerCase(java.util.Locale.ROOT).contains(unwanted),
+                    () -> unwanted + " found in the runtime:\n" + bundles);
+        }
+    }
+
+    @Test
     void statusEndpointAnswersOverHttp() throws Exception {
         HttpResponse<String> response = runtime.get("/iotpay/api/status");
         assertEquals(200, response.statusCode(), response.body());
