@@ -124,6 +124,12 @@ public final class NativeSecp256k1 implements Secp256k1, AutoCloseable {
         // libsecp256k1 always produces low-s; make sure (EIP-2) in case of a future change.
         byte[] normalized = new byte[64];
         Secp256k1CFunctions.secp256k1_ecdsa_signature_normalize(ctx(), compact, normalized);
+        int fast = fastRecoveryId(digest32, privateKey, normalized);
+        if (fast >= 0) {
+            byte[] sig = Arrays.copyOf(normalized, 65);
+            sig[64] = (byte) (27 + fast);
+            return sig;
+        }
         for (int recId = 0; recId < 4; recId++) {
             byte[] candidate;
             try {
@@ -138,6 +144,43 @@ public final class NativeSecp256k1 implements Secp256k1, AutoCloseable {
             }
         }
         throw new SignatureException("could not determine the recovery id of a fresh signature");
+    }
+
+    /**
+     * The recovery id without trial recoveries: libsecp256k1 derives its nonce with RFC 6979 (HMAC-SHA256, no extra
+     * data), so the same k is computed here, R = k*G taken from the library, and the parity of R.y flipped if the
+     * library normalised s. Returns -1 (the caller then searches by recovery) unless R.x equals the signature's r and
+     * R.x &lt; n, so a mismatch can never produce a wrong recovery id.
+     */
+    int fastRecoveryId(byte[] digest32, byte[] privateKey, byte[] compact) {
+        java.math.BigInteger n = Curve.N;
+        java.math.BigInteger d = new java.math.BigInteger(1, privateKey);
+        org.bouncycastle.crypto.signers.HMacDSAKCalculator kc = new org.bouncycastle.crypto.signers.HMacDSAKCalculator(
+                new org.bouncycastle.crypto.digests.SHA256Digest());
+        kc.init(n, d, digest32);
+        java.math.BigInteger k = kc.nextK();
+        byte[] kBytes = Bytes.toFixed(k, 32);
+        byte[] bigR;
+        try {
+            bigR = publicKey(kBytes);
+        } finally {
+            Bytes.wipe(kBytes);
+        }
+        if (!Arrays.equals(Arrays.copyOfRange(bigR, 1, 33), Arrays.copyOfRange(compact, 0, 32))) {
+            return -1; // R.x >= n, or the library did not use this nonce
+        }
+        java.math.BigInteger r = new java.math.BigInteger(1, Arrays.copyOfRange(compact, 0, 32));
+        java.math.BigInteger e = new java.math.BigInteger(1, digest32);
+        java.math.BigInteger rawS = k.modInverse(n).multiply(e.add(d.multiply(r))).mod(n);
+        java.math.BigInteger finalS = new java.math.BigInteger(1, Arrays.copyOfRange(compact, 32, 64));
+        int parity = bigR[64] & 1;
+        if (rawS.equals(finalS)) {
+            return parity;
+        }
+        if (n.subtract(rawS).equals(finalS)) {
+            return parity ^ 1;
+        }
+        return -1;
     }
 
     @Override

@@ -91,6 +91,8 @@ class Secp256k1Test {
             assertArrayEquals(pub, NATIVE.publicKey(key));
             byte[] s1 = JAVA.sign(digest, key);
             byte[] s2 = NATIVE.sign(digest, key, pub);
+            // the recovery id comes from the nonce, not from trial recoveries, and agrees with BouncyCastle's R.y
+            assertEquals(s1[64] - 27, NATIVE.fastRecoveryId(digest, key, Arrays.copyOf(s2, 64)));
             assertArrayEquals(s1, s2, "deterministic RFC 6979 signatures must be identical");
             assertTrue(new BigInteger(1, Arrays.copyOfRange(s1, 32, 64)).compareTo(Curve.HALF_N) <= 0, "low s");
             if (s1[64] == 27) {
