@@ -140,6 +140,27 @@ public final class ProviderNode {
         return CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new));
     }
 
+    /**
+     * Runs a local operation (operator pause, resume, stop) on the session's channel queue, in order with incoming
+     * messages; the messages it returns also go to the outbox.
+     *
+     * @return the operation's messages; fails with UNKNOWN_SESSION if there is no such session
+     */
+    public CompletableFuture<List<SignedMessage>> local(SessionId id,
+            java.util.function.Function<ProviderSession, List<SignedMessage>> op) {
+        ProviderSession s = sessions.get(id);
+        if (s == null) {
+            return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.UNKNOWN_SESSION, "no session " + id));
+        }
+        return serial.submit(s.channel(), () -> {
+            List<SignedMessage> out = op.apply(s);
+            if (!out.isEmpty()) {
+                outbox.accept(s.id(), out);
+            }
+            return out;
+        });
+    }
+
     public Optional<ProviderSession> session(SessionId id) {
         return Optional.ofNullable(sessions.get(id));
     }

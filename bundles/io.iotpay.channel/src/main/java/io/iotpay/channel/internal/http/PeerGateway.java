@@ -1,0 +1,36 @@
+package io.iotpay.channel.internal.http;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.iotpay.api.channel.SessionId;
+import io.iotpay.channel.internal.protocol.MessageCodec;
+import io.iotpay.channel.internal.protocol.SignedMessage;
+
+/** What the peer servlet needs from the provider side of the engine (an internal service of this bundle). */
+public interface PeerGateway {
+
+    /** The codec (encoding replies). */
+    MessageCodec codec();
+
+    /** A published offer as signed OFFER message. */
+    Optional<SignedMessage> signedOffer(String offerId);
+
+    /** Every published offer. */
+    List<SignedMessage> signedOffers();
+
+    /**
+     * Handles one consumer message (raw JSON) and returns the provider's replies; refusals are signed ERROR replies.
+     *
+     * @throws io.iotpay.api.channel.ProtocolException if this node cannot answer at all (publishes no offers)
+     * @throws IllegalStateException if chain work the message needs cannot be done now (no connector)
+     */
+    List<SignedMessage> handle(byte[] json);
+
+    /**
+     * Provider messages of a session with a sequence number above {@code after}; acknowledges (drops) the others.
+     *
+     * @throws io.iotpay.api.channel.ProtocolException UNKNOWN_SESSION
+     */
+    List<SignedMessage> outbox(SessionId session, long after);
+}

@@ -1,0 +1,49 @@
+package io.iotpay.channel.internal.osgi;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of the channel engine, PID {@code io.iotpay.channel}. */
+@ObjectClassDefinition(name = "IOTPAY channel engine", description = "Payment channels and metered sessions")
+public @interface ChannelEngineConfig {
+
+    @AttributeDefinition(description = "JDBC URL of the store. Empty: embedded SQLite file "
+            + "${karaf.data}/iotpay/channel/channels.db. jdbc:postgresql://host:port/db for PostgreSQL; "
+            + "jdbc:sqlite:<file> for another SQLite file.")
+    String jdbcUrl() default "";
+
+    @AttributeDefinition(description = "Database user (PostgreSQL)")
+    String user() default "";
+
+    @AttributeDefinition(type = AttributeType.PASSWORD, description = "Database password (PostgreSQL)")
+    String password() default "";
+
+    @AttributeDefinition(description = "Wallet alias or address that receives payments and signs provider messages;"
+            + " empty: the wallet's first account on the offer's chain")
+    String providerAccount() default "";
+
+    @AttributeDefinition(description = "This node's peer endpoint as published in offers; empty: "
+            + "http://127.0.0.1:<org.osgi.service.http.port>/iotpay/peer")
+    String endpoint() default "";
+
+    @AttributeDefinition(description = "Meter tick and consumer poll period in milliseconds (real time)")
+    long tickMs() default 1000;
+
+    @AttributeDefinition(description = "Simulated clock speed-up of the devices sold here (1 = real time); the credit"
+            + " window projects tickMs x clockSpeed of simulated time ahead. Set it equal to the simulated plug's.")
+    long clockSpeed() default 1;
+
+    @AttributeDefinition(description = "How often new vouchers are claimed on chain, in seconds; 0 = only when a "
+            + "session stops and on demand (iotpay:channel-close)")
+    long settleIntervalSeconds() default 3600;
+
+    @AttributeDefinition(description = "Open deadline of new channels, seconds after now (the salt's low 64 bits)")
+    long openWindowSeconds() default 600;
+
+    @AttributeDefinition(description = "How long to wait for a transaction, in seconds")
+    long txTimeoutSeconds() default 60;
+
+    @AttributeDefinition(description = "How long a published offer holds, in seconds")
+    long offerValiditySeconds() default 86400;
+}
