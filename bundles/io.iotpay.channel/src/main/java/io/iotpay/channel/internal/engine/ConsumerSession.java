@@ -190,11 +190,12 @@ public final class ConsumerSession extends SessionBase {
                 }
                 return out;
             }
-            // durable before it leaves this node
+            SignedMessage vm = signNext(new Body.VoucherBody(terms.channel(), target.units(), sig, receiptSeq));
+            // durable, with the message and its sequence number, before it leaves this node
             ctx.store().commitVoucher(new StoredVoucher(terms.channel(), SessionRole.CONSUMER, target.units(), sig,
-                    clock.instant()));
+                    clock.instant()), record());
             lastSigned = target;
-            out.add(send(new Body.VoucherBody(terms.channel(), target.units(), sig, receiptSeq)));
+            out.add(vm);
         }
         if (state == SessionState.RUNNING) {
             if (owed.isGreaterThan(terms.budget())) {
@@ -236,9 +237,14 @@ public final class ConsumerSession extends SessionBase {
         return send(new Body.Stop("REQUESTED"));
     }
 
-    private void persist() {
-        ctx.store().putSession(new SessionRecord(id, SessionRole.CONSUMER, terms.channel(), offerJson, state,
-                delivered, base.units(), ourSeq, peerSeq, clock.instant()));
+    @Override
+    protected void persist() {
+        ctx.store().putSession(record());
+    }
+
+    private SessionRecord record() {
+        return new SessionRecord(id, SessionRole.CONSUMER, terms.channel(), offerJson, peer, state, delivered,
+                base.units(), BigInteger.ZERO, ourSeq, peerSeq, lastOut, clock.instant());
     }
 
     public Amount lastSigned() {

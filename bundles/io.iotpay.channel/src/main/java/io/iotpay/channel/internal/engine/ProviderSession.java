@@ -57,7 +57,7 @@ public final class ProviderSession extends SessionBase {
     private final Amount base;
     private Amount deposit;
     private Amount lastVoucher;
-    private BigInteger baseline = BigInteger.ZERO;
+    private BigInteger lastCounter = BigInteger.ZERO;
     private BigInteger delivered = BigInteger.ZERO;
     private BigInteger receipted = BigInteger.ZERO;
     private PauseCause pauseCause = PauseCause.NONE;
@@ -129,7 +129,7 @@ public final class ProviderSession extends SessionBase {
     /** Switches the device on and announces the start (NEGOTIATING -> RUNNING). */
     public SignedMessage start() {
         SessionState to = SessionMachine.next(state, SessionMachine.Event.START);
-        baseline = device.read().cumulativeSubunits();
+        lastCounter = device.read().cumulativeSubunits();
         if (!Credit.withinCredit(offer.price(), BigInteger.ZERO, projected(device.read()), paidInSession(),
                 offer.creditWindow())) {
             // the credit window does not even cover the first meter interval: start paused until prepaid
@@ -153,10 +153,11 @@ public final class ProviderSession extends SessionBase {
             return out;
         }
         MeterReading r = device.read();
-        BigInteger q = r.cumulativeSubunits().subtract(baseline);
-        if (q.compareTo(delivered) > 0) {
-            delivered = q;
-        }
+        BigInteger c = r.cumulativeSubunits();
+        // a counter below the last reading was reset (device restarted): everything it shows is new
+        BigInteger delta = c.compareTo(lastCounter) >= 0 ? c.subtract(lastCounter) : c;
+        delivered = delivered.add(delta);
+        lastCounter = c;
         if (delivered.compareTo(receipted) > 0) {
             receipted = delivered;
             out.add(send(new Body.ReceiptBody(delivered)));
@@ -278,9 +279,9 @@ public final class ProviderSession extends SessionBase {
                     + " is above the channel deposit " + deposit.units());
         }
         ctx.verifier().verify(v.channel(), amount, v.signature(), channelRecord.payer());
-        // durable before anything depends on it
+        // durable (with the accepted sequence number, in one transaction) before anything depends on it
         boolean stored = ctx.store().commitVoucher(new StoredVoucher(v.channel(), SessionRole.PROVIDER,
-                amount.units(), v.signature(), clock.instant()));
+                amount.units(), v.signature(), clock.instant()), record(to, m.envelope().seq()));
         if (!stored) {
             throw new ProtocolException(ErrorCode.REPLAYED, "an equal or higher voucher is already stored for "
                     + v.channel());
@@ -365,9 +366,59 @@ public final class ProviderSession extends SessionBase {
         return out;
     }
 
-    private void persist() {
-        ctx.store().putSession(new SessionRecord(id, SessionRole.PROVIDER, channelRecord.id(), offerJson, state,
-                delivered, base.units(), ourSeq, peerSeq, clock.instant()));
+    @Override
+    protected void persist() {
+        ctx.store().putSession(record(state, peerSeq));
+    }
+
+    private SessionRecord record(SessionState st, long acceptedPeerSeq) {
+        return new SessionRecord(id, SessionRole.PROVIDER, channelRecord.id(), offerJson, peer, st, delivered,
+                base.units(), lastCounter, ourSeq, acceptedPeerSeq, lastOut, clock.instant());
+    }
+
+    /**
+     * Rebuilds a session after a restart from its stored record, the latest stored voucher and the channel record.
+     * A RUNNING session resumes metering at once: the first reading counts what the device delivered while the node
+     * was down (from the stored counter) and the credit check runs on it; a PAUSED or STOPPED one keeps the device off.
+     * Re-send {@link #lastSent()} to the consumer afterwards.
+     */
+    public static ProviderSession restore(Context ctx, SessionRecord rec, Offer offer, MeteredDevice device) {
+        ChannelRecord ch = ctx.store().channel(rec.channel(), SessionRole.PROVIDER).orElseThrow(
+                () -> new IllegalStateException("session " + rec.id() + " has no stored channel " + rec.channel()));
+        Amount base = Amount.ofUnits(rec.base(), offer.price().asset());
+        ProviderSession s = new ProviderSession(ctx, offer, rec.offerJson(), device, rec, ch, base);
+        s.lastVoucher = ctx.store().latestVoucher(rec.channel(), SessionRole.PROVIDER)
+                .map(v -> Amount.ofUnits(v.cumulative(), offer.price().asset())).orElse(base).max(base);
+        if (s.state == SessionState.RUNNING) {
+            device.switchOn();
+        } else {
+            device.switchOff();
+            if (s.state == SessionState.PAUSED) {
+                s.pauseCause = PauseCause.CREDIT; // resumes on the next payment that fits the window
+            }
+        }
+        return s;
+    }
+
+    private ProviderSession(Context ctx, Offer offer, String offerJson, MeteredDevice device, SessionRecord rec,
+            ChannelRecord channel, Amount base) {
+        super(ctx.codec(), ctx.signer(), ctx.clock(), rec.id());
+        this.ctx = ctx;
+        this.offer = offer;
+        this.offerJson = offerJson;
+        this.device = device;
+        this.peer = rec.peer();
+        this.channelRecord = channel;
+        this.base = base;
+        this.lastVoucher = base;
+        this.deposit = Amount.ofUnits(channel.deposit(), offer.price().asset());
+        this.state = rec.state();
+        this.delivered = rec.delivered();
+        this.receipted = rec.delivered();
+        this.lastCounter = rec.meter();
+        this.ourSeq = rec.ourSeq();
+        this.peerSeq = rec.peerSeq();
+        this.lastOut = rec.lastOut();
     }
 
     public AccountId peer() {

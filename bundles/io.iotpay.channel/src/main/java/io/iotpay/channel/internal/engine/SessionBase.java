@@ -30,6 +30,8 @@ abstract class SessionBase {
     protected long ourSeq;
     protected long peerSeq;
     protected String detail = "";
+    /** Canonical JSON of the last message this side signed (stored with the session, re-sent after a restart). */
+    protected String lastOut = "";
 
     SessionBase(MessageCodec codec, MessageSigner signer, Clock clock, SessionId id) {
         this.codec = Objects.requireNonNull(codec, "codec");
@@ -54,11 +56,32 @@ abstract class SessionBase {
         return ourSeq;
     }
 
-    /** Signs an outgoing message with the next sequence number. */
+    /** Signs an outgoing message with the next sequence number and stores the session before it can leave. */
     protected SignedMessage send(Body body) {
+        SignedMessage m = signNext(body);
+        persist();
+        return m;
+    }
+
+    /** Signs with the next sequence number without storing; the caller stores (e.g. together with a voucher). */
+    protected SignedMessage signNext(Body body) {
         ourSeq++;
-        return codec.sign(new Envelope(MessageCodec.VERSION, body.type(), signer.account(), id, ourSeq,
+        SignedMessage m = codec.sign(new Envelope(MessageCodec.VERSION, body.type(), signer.account(), id, ourSeq,
                 clock.instant()), body, signer);
+        lastOut = new String(codec.encode(m), java.nio.charset.StandardCharsets.UTF_8);
+        return m;
+    }
+
+    /** Stores the session durably. */
+    protected abstract void persist();
+
+    /**
+     * The last message this side sent, to re-send after a restart (the peer refuses it as REPLAYED if it already had
+     * it), or empty.
+     */
+    public java.util.Optional<SignedMessage> lastSent() {
+        return lastOut.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(codec.decode(lastOut.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /**

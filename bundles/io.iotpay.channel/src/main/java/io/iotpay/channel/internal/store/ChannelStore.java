@@ -27,12 +27,25 @@ public interface ChannelStore extends AutoCloseable {
      *
      * @return future completed with true once stored, false if an equal or higher voucher was already stored
      */
-    CompletableFuture<Boolean> commitVoucherAsync(StoredVoucher voucher);
+    default CompletableFuture<Boolean> commitVoucherAsync(StoredVoucher voucher) {
+        return commitVoucherAsync(voucher, null);
+    }
+
+    /**
+     * Commits a voucher and, in the same transaction and only if the voucher was stored, the session state that goes
+     * with it (sequence numbers), so a crash can never separate them.
+     */
+    CompletableFuture<Boolean> commitVoucherAsync(StoredVoucher voucher, SessionRecord session);
 
     /** Blocking form of {@link #commitVoucherAsync}. */
     default boolean commitVoucher(StoredVoucher voucher) {
+        return commitVoucher(voucher, null);
+    }
+
+    /** Blocking form of {@link #commitVoucherAsync(StoredVoucher, SessionRecord)}. */
+    default boolean commitVoucher(StoredVoucher voucher, SessionRecord session) {
         try {
-            return commitVoucherAsync(voucher).get();
+            return commitVoucherAsync(voucher, session).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while committing a voucher", e);
@@ -47,6 +60,7 @@ public interface ChannelStore extends AutoCloseable {
 
     Optional<StoredVoucher> latestVoucher(ChannelId channel, SessionRole role);
 
+    /** Inserts or replaces a session (group-committed with vouchers; returns once durable). */
     void putSession(SessionRecord session);
 
     Optional<SessionRecord> session(SessionId id, SessionRole role);

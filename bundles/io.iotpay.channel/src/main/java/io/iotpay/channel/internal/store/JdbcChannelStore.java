@@ -61,6 +61,17 @@ public final class JdbcChannelStore implements ChannelStore {
             + " WHEN NOT MATCHED THEN INSERT (channel_id, role, cumulative, signature, at_ms)"
             + " VALUES (s.channel_id, s.role, s.cumulative, s.signature, s.at_ms)";
 
+    private static final String SESSION_COLUMNS = "session_id, role, channel_id, offer_json, peer, state, delivered,"
+            + " base, meter, our_seq, peer_seq, last_out, updated_ms";
+    private static final String UPSERT_SESSION = "INSERT INTO iotpay_session (" + SESSION_COLUMNS + ")"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (session_id, role) DO UPDATE SET"
+            + " channel_id = excluded.channel_id, offer_json = excluded.offer_json, peer = excluded.peer,"
+            + " state = excluded.state, delivered = excluded.delivered, base = excluded.base, meter = excluded.meter,"
+            + " our_seq = excluded.our_seq, peer_seq = excluded.peer_seq, last_out = excluded.last_out,"
+            + " updated_ms = excluded.updated_ms";
+    private static final String MERGE_SESSION_H2 = "MERGE INTO iotpay_session (" + SESSION_COLUMNS + ")"
+            + " KEY (session_id, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
     private final Dialect dialect;
     private final Connection connection;
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
@@ -70,7 +81,9 @@ public final class JdbcChannelStore implements ChannelStore {
     private sealed interface Task permits VoucherTask, SqlTask, CloseTask {
     }
 
-    private record VoucherTask(StoredVoucher voucher, CompletableFuture<Boolean> done) implements Task {
+    /** A batched write: a voucher (with an optional session record), or a session record alone. */
+    private record VoucherTask(StoredVoucher voucher, SessionRecord session, CompletableFuture<Boolean> done)
+            implements Task {
     }
 
     private record SqlTask(SqlWork<?> work, CompletableFuture<Object> done) implements Task {
@@ -155,8 +168,10 @@ public final class JdbcChannelStore implements ChannelStore {
                     + " at_ms BIGINT NOT NULL, PRIMARY KEY (channel_id, role))");
             s.execute("CREATE TABLE IF NOT EXISTS iotpay_session (session_id VARCHAR(64) NOT NULL,"
                     + " role VARCHAR(8) NOT NULL, channel_id VARCHAR(66) NOT NULL, offer_json VARCHAR(70000) NOT NULL,"
-                    + " state VARCHAR(16) NOT NULL, delivered VARCHAR(78) NOT NULL, base VARCHAR(78) NOT NULL,"
-                    + " our_seq BIGINT NOT NULL, peer_seq BIGINT NOT NULL, updated_ms BIGINT NOT NULL,"
+                    + " peer VARCHAR(200) NOT NULL, state VARCHAR(16) NOT NULL, delivered VARCHAR(78) NOT NULL,"
+                    + " base VARCHAR(78) NOT NULL, meter VARCHAR(78) NOT NULL,"
+                    + " our_seq BIGINT NOT NULL, peer_seq BIGINT NOT NULL, last_out VARCHAR(70000) NOT NULL,"
+                    + " updated_ms BIGINT NOT NULL,"
                     + " PRIMARY KEY (session_id, role))");
         }
         connection.commit();
@@ -226,22 +241,32 @@ public final class JdbcChannelStore implements ChannelStore {
     }
 
     private void writeVouchers(List<VoucherTask> batch) {
-        try (PreparedStatement ps = connection.prepareStatement(dialect == Dialect.H2 ? MERGE_VOUCHER_H2
-                : UPSERT_VOUCHER)) {
-            for (VoucherTask t : batch) {
+        boolean[] results = new boolean[batch.size()];
+        try (PreparedStatement pv = connection.prepareStatement(dialect == Dialect.H2 ? MERGE_VOUCHER_H2
+                : UPSERT_VOUCHER);
+                PreparedStatement ps = connection.prepareStatement(dialect == Dialect.H2 ? MERGE_SESSION_H2
+                        : UPSERT_SESSION)) {
+            for (int i = 0; i < batch.size(); i++) {
+                VoucherTask t = batch.get(i);
+                boolean ok = true;
                 StoredVoucher v = t.voucher();
-                ps.setString(1, v.channel().toHex());
-                ps.setString(2, v.role().name());
-                ps.setString(3, pad(v.cumulative()));
-                ps.setString(4, v.signature().toHex());
-                ps.setLong(5, v.at().toEpochMilli());
-                ps.addBatch();
+                if (v != null) {
+                    pv.setString(1, v.channel().toHex());
+                    pv.setString(2, v.role().name());
+                    pv.setString(3, pad(v.cumulative()));
+                    pv.setString(4, v.signature().toHex());
+                    pv.setLong(5, v.at().toEpochMilli());
+                    ok = pv.executeUpdate() > 0;
+                }
+                if (ok && t.session() != null) {
+                    bindSession(ps, t.session());
+                    ps.executeUpdate();
+                }
+                results[i] = ok;
             }
-            int[] counts = ps.executeBatch();
             connection.commit();
             for (int i = 0; i < batch.size(); i++) {
-                // SUCCESS_NO_INFO (-2) only if a driver cannot tell; all three drivers report counts
-                batch.get(i).done().complete(counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO);
+                batch.get(i).done().complete(results[i]);
             }
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
@@ -250,6 +275,22 @@ public final class JdbcChannelStore implements ChannelStore {
                 t.done().completeExceptionally(se);
             }
         }
+    }
+
+    private static void bindSession(PreparedStatement ins, SessionRecord r) throws SQLException {
+        ins.setString(1, r.id().value());
+        ins.setString(2, r.role().name());
+        ins.setString(3, r.channel().toHex());
+        ins.setString(4, r.offerJson());
+        ins.setString(5, r.peer().toString());
+        ins.setString(6, r.state().name());
+        ins.setString(7, pad(r.delivered()));
+        ins.setString(8, pad(r.base()));
+        ins.setString(9, pad(r.meter()));
+        ins.setLong(10, r.ourSeq());
+        ins.setLong(11, r.peerSeq());
+        ins.setString(12, r.lastOut());
+        ins.setLong(13, r.updatedAt().toEpochMilli());
     }
 
     private void rollbackQuietly() {
@@ -283,13 +324,18 @@ public final class JdbcChannelStore implements ChannelStore {
     // ------------------------------------------------------------------ API
 
     @Override
-    public CompletableFuture<Boolean> commitVoucherAsync(StoredVoucher voucher) {
+    public CompletableFuture<Boolean> commitVoucherAsync(StoredVoucher voucher, SessionRecord session) {
+        java.util.Objects.requireNonNull(voucher, "voucher");
+        return enqueue(voucher, session);
+    }
+
+    private CompletableFuture<Boolean> enqueue(StoredVoucher voucher, SessionRecord session) {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
         if (closed) {
             f.completeExceptionally(new StoreException("store is closed", null));
             return f;
         }
-        queue.add(new VoucherTask(voucher, f));
+        queue.add(new VoucherTask(voucher, session, f));
         return f;
     }
 
@@ -375,29 +421,17 @@ public final class JdbcChannelStore implements ChannelStore {
 
     @Override
     public void putSession(SessionRecord r) {
-        run(c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM iotpay_session WHERE session_id = ?"
-                    + " AND role = ?");
-                    PreparedStatement ins = c.prepareStatement("INSERT INTO iotpay_session (session_id, role,"
-                            + " channel_id, offer_json, state, delivered, base, our_seq, peer_seq, updated_ms)"
-                            + " VALUES (?,?,?,?,?,?,?,?,?,?)")) {
-                del.setString(1, r.id().value());
-                del.setString(2, r.role().name());
-                del.executeUpdate();
-                ins.setString(1, r.id().value());
-                ins.setString(2, r.role().name());
-                ins.setString(3, r.channel().toHex());
-                ins.setString(4, r.offerJson());
-                ins.setString(5, r.state().name());
-                ins.setString(6, pad(r.delivered()));
-                ins.setString(7, pad(r.base()));
-                ins.setLong(8, r.ourSeq());
-                ins.setLong(9, r.peerSeq());
-                ins.setLong(10, r.updatedAt().toEpochMilli());
-                ins.executeUpdate();
+        try {
+            enqueue(null, java.util.Objects.requireNonNull(r, "session")).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StoreException se) {
+                throw se;
             }
-            return null;
-        });
+            throw new StoreException(String.valueOf(e.getCause()), e.getCause());
+        }
     }
 
     @Override
@@ -415,14 +449,14 @@ public final class JdbcChannelStore implements ChannelStore {
         // where is built only from validated session ids ([A-Za-z0-9_-]) and enum names
         return run(c -> {
             List<SessionRecord> out = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT session_id, role,"
-                    + " channel_id, offer_json, state, delivered, base, our_seq, peer_seq, updated_ms"
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + SESSION_COLUMNS
                     + " FROM iotpay_session" + where + " ORDER BY updated_ms")) {
                 while (rs.next()) {
                     out.add(new SessionRecord(new SessionId(rs.getString(1)), SessionRole.valueOf(rs.getString(2)),
-                            ChannelId.parse(rs.getString(3)), rs.getString(4), SessionState.valueOf(rs.getString(5)),
-                            new BigInteger(rs.getString(6)), new BigInteger(rs.getString(7)), rs.getLong(8),
-                            rs.getLong(9), Instant.ofEpochMilli(rs.getLong(10))));
+                            ChannelId.parse(rs.getString(3)), rs.getString(4), AccountId.parse(rs.getString(5)),
+                            SessionState.valueOf(rs.getString(6)), new BigInteger(rs.getString(7)),
+                            new BigInteger(rs.getString(8)), new BigInteger(rs.getString(9)), rs.getLong(10),
+                            rs.getLong(11), rs.getString(12), Instant.ofEpochMilli(rs.getLong(13))));
                 }
             }
             return out;

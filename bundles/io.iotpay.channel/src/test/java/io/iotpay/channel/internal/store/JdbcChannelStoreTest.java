@@ -37,7 +37,7 @@ class JdbcChannelStoreTest {
             }
             // reopened: the data survived the connection
             try (JdbcChannelStore s = JdbcChannelStore.postgres(pg.jdbcUrl(), PostgresServer.USER, null)) {
-                assertEquals(BigInteger.TEN, s.latestVoucher(StoreContract.channel(1), SessionRole.PROVIDER)
+                assertEquals(BigInteger.valueOf(11), s.latestVoucher(StoreContract.channel(1), SessionRole.PROVIDER)
                         .orElseThrow().cumulative());
             }
         }

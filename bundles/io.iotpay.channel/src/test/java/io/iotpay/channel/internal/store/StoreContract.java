@@ -87,9 +87,17 @@ final class StoreContract {
         assertEquals(List.of(closing), store.channels());
 
         SessionRecord s = new SessionRecord(new SessionId("session-0001"), SessionRole.PROVIDER, a, "{\"v\":1}",
-                SessionState.RUNNING, BigInteger.valueOf(333333), BigInteger.TEN, 5, 4, Instant.ofEpochMilli(3000));
+                PAYER.account(), SessionState.RUNNING, BigInteger.valueOf(333333), BigInteger.TEN,
+                BigInteger.valueOf(777), 5, 4, "{\"last\":1}", Instant.ofEpochMilli(3000));
         store.putSession(s);
         assertEquals(s, store.session(s.id(), SessionRole.PROVIDER).orElseThrow());
+        // a voucher and its session state commit together; a voucher that is not higher leaves the session alone
+        SessionRecord s6 = new SessionRecord(s.id(), s.role(), a, s.offerJson(), s.peer(), SessionState.PAUSED,
+                s.delivered(), s.base(), s.meter(), 6, 6, "", Instant.ofEpochMilli(4000));
+        assertFalse(store.commitVoucher(voucher(a, SessionRole.PROVIDER, BigInteger.valueOf(3)), s6));
+        assertEquals(s, store.session(s.id(), SessionRole.PROVIDER).orElseThrow());
+        assertTrue(store.commitVoucher(voucher(a, SessionRole.PROVIDER, BigInteger.valueOf(11)), s6));
+        assertEquals(s6, store.session(s.id(), SessionRole.PROVIDER).orElseThrow());
         assertTrue(store.session(s.id(), SessionRole.CONSUMER).isEmpty());
         assertEquals(1, store.sessions().size());
     }

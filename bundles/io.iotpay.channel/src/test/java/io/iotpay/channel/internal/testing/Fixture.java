@@ -124,7 +124,7 @@ public final class Fixture implements AutoCloseable {
 
     /** Provider and consumer connected through the codec; each delivery forwards the replies back and forth. */
     public final class Pair {
-        public final ProviderSession provider;
+        public ProviderSession provider;
         public final ConsumerSession consumer;
         public boolean consumerAlive = true;
 
