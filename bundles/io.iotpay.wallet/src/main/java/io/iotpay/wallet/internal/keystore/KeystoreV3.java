@@ -362,7 +362,7 @@ public final class KeystoreV3 {
     // ----------------------------------------------------------------------------------------------------- helpers
 
     static byte[] aesCtr(byte[] key, byte[] iv, byte[] in) {
-        SICBlockCipher ctr = new SICBlockCipher(AESEngine.newInstance());
+        org.bouncycastle.crypto.modes.CTRModeCipher ctr = SICBlockCipher.newInstance(AESEngine.newInstance());
         ctr.init(true, new ParametersWithIV(new KeyParameter(key), iv));
         byte[] out = new byte[in.length];
         ctr.processBytes(in, 0, in.length, out, 0);
