@@ -161,6 +161,37 @@ public final class ProviderNode {
         });
     }
 
+    /**
+     * After a restart: rebuilds every stored provider session that was not finished (NEGOTIATING, RUNNING, PAUSED)
+     * whose offer is published again (publish the offers with their devices first), registers it, and re-sends its
+     * last stored message through the outbox (the consumer refuses it as REPLAYED if it already had it). Each session
+     * is restored on its channel's queue.
+     *
+     * @return ids of the restored sessions; sessions whose offer is not published are left in the store
+     */
+    public List<SessionId> recover() {
+        List<SessionId> restored = new ArrayList<>();
+        for (io.iotpay.channel.internal.store.SessionRecord r : ctx.store().sessions()) {
+            if (r.role() != io.iotpay.api.channel.SessionRole.PROVIDER || sessions.containsKey(r.id())
+                    || (r.state() != SessionState.RUNNING && r.state() != SessionState.PAUSED
+                            && r.state() != SessionState.NEGOTIATING)) {
+                continue;
+            }
+            SignedMessage offerMsg = ctx.codec().decode(r.offerJson().getBytes(StandardCharsets.UTF_8));
+            Published p = offers.get(((Body.OfferBody) offerMsg.body()).offer().offerId());
+            if (p == null) {
+                continue;
+            }
+            ProviderSession s = serial.submit(r.channel(), () -> ProviderSession.restore(ctx, r, p.offer(),
+                    p.device())).join();
+            sessions.put(s.id(), s);
+            active.put(s.channel(), s.id());
+            s.lastSent().ifPresent(m -> outbox.accept(s.id(), List.of(m)));
+            restored.add(s.id());
+        }
+        return restored;
+    }
+
     public Optional<ProviderSession> session(SessionId id) {
         return Optional.ofNullable(sessions.get(id));
     }

@@ -92,6 +92,57 @@ class ProviderRecoveryTest {
     }
 
     @Test
+    void providerNodeRecoversItsSessionsFromTheStore() throws Exception {
+        f = new Fixture(dir, Fixture.price("0.3"), Fixture.eth("0.001"), Fixture.eth("0"), Fixture.eth("1"),
+                2_000_000);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<SignedMessage> outbox = java.util.Collections.synchronizedList(new ArrayList<>());
+            ProviderNode node = new ProviderNode(f.providerContext(), pool, (id, msgs) -> outbox.addAll(msgs));
+            node.publish(f.offer, f.plug);
+            ConsumerSession c = ConsumerSession.create(f.consumerContext(f.payerSigner()), f.offerMessage,
+                    f.terms(Fixture.eth("1"), Fixture.eth("0")));
+            for (SignedMessage m : node.handle(f.codec.encode(c.open(null))).get()) {
+                c.onMessage(f.wire(m));
+            }
+            for (int i = 0; i < 5; i++) {
+                f.clock.advance(f.meterInterval);
+                node.tickAll().get();
+                for (SignedMessage m : new ArrayList<>(outbox)) {
+                    for (SignedMessage v : c.onMessage(f.wire(m))) {
+                        assertTrue(node.handle(f.codec.encode(v)).get().isEmpty());
+                    }
+                }
+                outbox.clear();
+            }
+            // a new node on the reopened database: same offer and device published again, then recover
+            JdbcChannelStore store = JdbcChannelStore.sqlite(dir.resolve("provider.db"));
+            reopened.add(store);
+            ProviderSession.Context old = f.providerContext();
+            ProviderNode node2 = new ProviderNode(new ProviderSession.Context(old.codec(), old.signer(), old.clock(),
+                    store, old.verifier(), old.chain(), old.meterInterval()), pool, (id, msgs) -> outbox.addAll(msgs));
+            node2.publish(f.offer, f.plug);
+            assertEquals(List.of(c.id()), node2.recover());
+            assertEquals(1, outbox.size(), "last message re-sent");
+            ProtocolException e = assertThrows(ProtocolException.class, () -> c.onMessage(f.wire(outbox.get(0))));
+            assertEquals(ErrorCode.REPLAYED, e.code());
+            outbox.clear();
+            f.clock.advance(f.meterInterval);
+            node2.tickAll().get();
+            for (SignedMessage m : new ArrayList<>(outbox)) {
+                for (SignedMessage v : c.onMessage(f.wire(m))) {
+                    assertTrue(node2.handle(f.codec.encode(v)).get().isEmpty());
+                }
+            }
+            ProviderSession s = node2.session(c.id()).orElseThrow();
+            assertEquals(Credit.owed(f.offer.price(), s.delivered()), s.lastVoucher());
+            assertEquals(s.lastVoucher(), c.lastSigned());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void energyDeliveredWhileTheProviderWasDownIsCountedAndCreditChecked() {
         f = new Fixture(dir, Fixture.price("0.3"), Fixture.eth("0.001"), Fixture.eth("0"), Fixture.eth("1"),
                 2_000_000);
