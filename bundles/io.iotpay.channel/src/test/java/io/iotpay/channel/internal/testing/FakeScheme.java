@@ -26,6 +26,10 @@ public final class FakeScheme implements SettlementScheme {
 
     private final AccountId contract;
     private final Map<ChannelId, Channel> channels = new ConcurrentHashMap<>();
+    /** Every claim transaction: the vouchers it carried. */
+    public final List<List<Voucher>> claimTxs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Set to make the next claim fail like an unreachable node. */
+    public volatile boolean failClaims;
 
     public FakeScheme(AccountId contract) {
         this.contract = contract;
@@ -84,14 +88,40 @@ public final class FakeScheme implements SettlementScheme {
         throw new UnsupportedOperationException();
     }
 
-    @Override
-    public TxHash claim(AccountId payee, Voucher voucher) {
-        throw new UnsupportedOperationException();
+    /** The payer starts a unilateral close. */
+    public void startClose(ChannelId id, java.time.Instant closesAt) {
+        Channel c = channels.get(id);
+        channels.put(id, new Channel(id, c.scheme(), c.contract(), c.payer(), c.payee(), c.asset(), c.deposit(),
+                c.claimed(), ChannelState.CLOSING, closesAt));
     }
 
     @Override
+    public TxHash claim(AccountId payee, Voucher voucher) {
+        return claimBatch(payee, List.of(voucher));
+    }
+
+    /** Checks each voucher like the contract (payee, payer signature, not above deposit) and pays it out. */
+    @Override
     public TxHash claimBatch(AccountId payee, List<Voucher> vouchers) {
-        throw new UnsupportedOperationException();
+        if (failClaims) {
+            throw new io.iotpay.api.chain.ChainUnavailableException(contract.chainId(), "test: node unreachable");
+        }
+        for (Voucher v : vouchers) {
+            Channel c = channels.get(v.channel());
+            if (c == null || !c.payee().equals(payee) || v.cumulative().isGreaterThan(c.deposit())
+                    || !recoverSigner(voucherDigest(v.channel(), v.cumulative()), v.signature()).equals(c.payer())) {
+                throw new IllegalStateException("contract would revert: " + v);
+            }
+        }
+        for (Voucher v : vouchers) {
+            Channel c = channels.get(v.channel());
+            channels.put(v.channel(), new Channel(c.id(), c.scheme(), c.contract(), c.payer(), c.payee(), c.asset(),
+                    c.deposit(), c.claimed().max(v.cumulative()), c.state(), c.closesAt()));
+        }
+        claimTxs.add(List.copyOf(vouchers));
+        byte[] h = new byte[32];
+        h[31] = (byte) claimTxs.size();
+        return new TxHash(contract.chainId(), org.bouncycastle.util.encoders.Hex.toHexString(h).replaceAll("^", "0x"));
     }
 
     @Override
