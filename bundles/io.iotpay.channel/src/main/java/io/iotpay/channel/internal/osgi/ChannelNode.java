@@ -306,7 +306,17 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
 
     private void verifyVoucher(ChannelId channel, Amount cumulative, io.iotpay.api.wallet.Signature signature,
             AccountId payer) {
-        VoucherVerifier.of(schemeFor(channel, payer.chainId())).verify(channel, cumulative, signature, payer);
+        if (chains.apply(payer.chainId()).isPresent()) {
+            VoucherVerifier.of(schemeFor(channel, payer.chainId())).verify(channel, cumulative, signature, payer);
+            return;
+        }
+        // the connector is away (bundle being replaced): IOTPAY's own scheme is verified locally, the rest waits
+        ChannelRecord r = store.channel(channel, SessionRole.PROVIDER).orElseThrow(() -> new IllegalStateException(
+                "no chain connector for " + payer.chainId() + " to verify a voucher of an unknown channel"));
+        if (!LocalVoucherVerifier.SCHEME.equals(r.scheme()) || !payer.chainId().isEvm()) {
+            throw new IllegalStateException("no chain connector for " + payer.chainId() + " to verify a voucher");
+        }
+        LocalVoucherVerifier.verify(r.contract(), settings.domainVersion(), channel, cumulative, signature, payer);
     }
 
     private Optional<Channel> chainChannel(ChannelId id) {
@@ -401,10 +411,12 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
             channel = o.record;
             depositTx = o.tx.hash();
         }
+        // this node pays after delivery (own prepay window 0): the provider's credit window carries the gap, and
+        // the final voucher is exactly what was metered (docs/protocol.md, "Rounding")
         ConsumerSession.Context ctx = new ConsumerSession.Context(codec, MessageSigner.of(wallet, payer), clock, store,
                 VoucherSigner.of(wallet), settings.domainVersion());
         ConsumerSession.Terms terms = new ConsumerSession.Terms(payer, channel.id(),
-                Amount.ofUnits(channel.deposit(), asset), request.budget(), max, offer.prepayWindow());
+                Amount.ofUnits(channel.deposit(), asset), request.budget(), max, Amount.zero(asset));
         ConsumerSession session = ConsumerSession.create(ctx, fetched.message, terms);
         Buyer b = new Buyer(session, offer.endpoint(), payer);
         buyers.put(session.id(), b);
@@ -465,7 +477,8 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
             Amount signed = store.latestVoucher(r.id(), SessionRole.CONSUMER)
                     .map(v -> Amount.ofUnits(v.cumulative(), r.asset())).orElse(Amount.zero(r.asset()));
             Amount left = onChain.get().deposit().minus(signed.min(onChain.get().deposit()));
-            if (!left.isLessThan(budget) && !left.isLessThan(offer.minimumDeposit())) {
+            if (left.isGreaterThan(Amount.zero(r.asset())) && !left.isLessThan(budget)
+                    && !onChain.get().deposit().isLessThan(offer.minimumDeposit())) {
                 ChannelRecord fresh = r.with(onChain.get().deposit().units(), ChannelState.OPEN, clock.instant());
                 store.putChannel(fresh);
                 return Optional.of(fresh);

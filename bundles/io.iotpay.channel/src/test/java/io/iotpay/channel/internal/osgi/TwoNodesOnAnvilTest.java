@@ -1,0 +1,198 @@
+package io.iotpay.channel.internal.osgi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.iotpay.api.channel.Channel;
+import io.iotpay.api.channel.ErrorCode;
+import io.iotpay.api.channel.Offer;
+import io.iotpay.api.channel.ProtocolException;
+import io.iotpay.api.channel.PurchaseRequest;
+import io.iotpay.api.channel.SessionEvent;
+import io.iotpay.api.channel.SessionRole;
+import io.iotpay.api.channel.SessionSnapshot;
+import io.iotpay.api.channel.SessionState;
+import io.iotpay.api.money.Amount;
+import io.iotpay.api.money.Asset;
+import io.iotpay.api.money.Price;
+
+/**
+ * End to end between two nodes over loopback HTTP on a real anvil: offer, channel opened on chain, metered session,
+ * vouchers, provider claim; the on-chain earnings equal metered energy times price (docs/protocol.md, "Rounding").
+ */
+class TwoNodesOnAnvilTest {
+
+    private static final Asset ETH = Asset.DEVNET_ETH;
+    private static final Duration INTERVAL = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    TwoNodes n;
+
+    @BeforeEach
+    void start() throws Exception {
+        n = new TwoNodes(dir, 2000, INTERVAL);
+    }
+
+    @AfterEach
+    void stop() {
+        n.close();
+    }
+
+    private Offer publish() {
+        return n.provider.publishOffer("plug-1", Price.parse("0.3 ETH/kWh", ETH), Amount.parse("0.02", ETH),
+                Amount.parse("0.05", ETH));
+    }
+
+    private URI url(Offer o) {
+        return URI.create(n.endpoint + "/offers/" + o.offerId());
+    }
+
+    private SessionSnapshot buy(Offer o, String budget) {
+        return n.consumer.startPurchase(new PurchaseRequest(url(o), Amount.parse(budget, ETH),
+                Price.parse("0.5 ETH/kWh", ETH), n.payer));
+    }
+
+    @Test
+    void tenSimulatedMinutesOfATwoKilowattPlugSettleOnChainAsMeteredEnergyTimesPrice() {
+        Offer offer = publish();
+        assertEquals(offer, n.consumer.fetchOffer(url(offer)), "the fetched and verified offer is the published one");
+
+        SessionSnapshot started = buy(offer, "0.2");
+        assertEquals(SessionState.RUNNING, started.state());
+        assertTrue(n.plug.isOn(), "the provider switched the plug on");
+        Channel onChain = n.scheme().channel(started.channel()).orElseThrow();
+        assertEquals(Amount.parse("0.2", ETH), onChain.deposit(), "channel opened on chain with the budget");
+        assertEquals(n.payer, onChain.payer());
+        assertEquals(n.payee, onChain.payee());
+
+        for (int i = 0; i < 20; i++) {
+            n.step(INTERVAL); // 20 x 30 s = 10 simulated minutes
+        }
+        SessionSnapshot p = n.provider.stop(started.id());
+        assertEquals(SessionState.STOPPED, p.state());
+        assertFalse(n.plug.isOn(), "stop switched the plug off");
+        n.consumer.tick(); // the consumer picks up the provider's STOP
+
+        BigInteger metered = n.plug.read().cumulativeSubunits();
+        assertEquals(BigInteger.valueOf(333_333), metered, "2 kW for 600 s = 333,333.33 mWh, the meter counts whole mWh");
+        SessionSnapshot c = n.consumer.session(started.id()).orElseThrow();
+        assertEquals(SessionState.STOPPED, c.state());
+        assertEquals(SessionRole.CONSUMER, c.role());
+        assertEquals(metered, c.deliveredQuantity());
+        assertEquals(metered, n.provider.session(started.id()).orElseThrow().deliveredQuantity());
+
+        // floor(0.3 ETH x 333,333 mWh / 1,000,000 mWh) = 0.0999999 ETH
+        Amount expected = Amount.ofUnits(new BigInteger("99999900000000000"), ETH);
+        assertEquals(expected, c.paid(), "the consumer paid exactly the metered energy times the price");
+        assertEquals(expected.units(), n.consumer.latestVoucher(started.channel(), SessionRole.CONSUMER).orElseThrow()
+                .cumulative());
+        assertEquals(expected.units(), n.provider.latestVoucher(started.channel(), SessionRole.PROVIDER).orElseThrow()
+                .cumulative(), "the provider holds the latest voucher durably");
+
+        n.provider.settle(); // stopping also starts a settlement in the background; settle() waits for it
+        assertEquals(expected, n.scheme().earnings(n.payee, ETH), "on-chain earnings = energy x price");
+        assertEquals(expected, n.scheme().channel(started.channel()).orElseThrow().claimed());
+        assertTrue(n.provider.settle().isEmpty(), "nothing left to claim");
+
+        List<SessionEvent.Type> types = n.consumerEvents.stream().map(SessionEvent::type).distinct().toList();
+        assertTrue(types.contains(SessionEvent.Type.STARTED) && types.contains(SessionEvent.Type.PAYMENT_RECEIVED)
+                && types.contains(SessionEvent.Type.STOPPED), "consumer listeners saw " + types);
+        assertTrue(n.providerEvents.stream().anyMatch(e -> e.type() == SessionEvent.Type.STOPPED));
+    }
+
+    @Test
+    void pauseAndResumeFromBothSidesThenASecondSessionReusesTheChannel() {
+        Offer offer = publish();
+        SessionSnapshot s = buy(offer, "0.05");
+        n.step(INTERVAL);
+
+        assertEquals(SessionState.PAUSED, n.consumer.pause(s.id()).state());
+        assertEquals(SessionState.PAUSED, n.provider.session(s.id()).orElseThrow().state(), "the provider followed");
+        assertFalse(n.plug.isOn());
+        BigInteger atPause = n.plug.read().cumulativeSubunits();
+        n.step(INTERVAL);
+        assertEquals(atPause, n.plug.read().cumulativeSubunits(), "nothing is delivered while paused");
+
+        assertEquals(SessionState.RUNNING, n.consumer.resume(s.id()).state());
+        assertTrue(n.plug.isOn());
+        n.step(INTERVAL);
+
+        assertEquals(SessionState.PAUSED, n.provider.pause(s.id()).state());
+        n.consumer.tick();
+        assertEquals(SessionState.PAUSED, n.consumer.session(s.id()).orElseThrow().state(), "the consumer followed");
+        assertEquals(SessionState.RUNNING, n.provider.resume(s.id()).state());
+        n.consumer.tick();
+        assertEquals(SessionState.RUNNING, n.consumer.session(s.id()).orElseThrow().state());
+        n.step(INTERVAL);
+
+        SessionSnapshot stopped = n.consumer.stop(s.id());
+        assertEquals(SessionState.STOPPED, stopped.state());
+        assertEquals(SessionState.STOPPED, n.provider.session(s.id()).orElseThrow().state());
+        BigInteger first = n.consumer.latestVoucher(s.channel(), SessionRole.CONSUMER).orElseThrow().cumulative();
+        assertTrue(first.signum() > 0);
+
+        SessionSnapshot second = buy(offer, "0.01");
+        assertEquals(s.channel(), second.channel(), "the second session reuses the open channel");
+        assertEquals(SessionState.RUNNING, second.state());
+        n.step(INTERVAL);
+        n.provider.stop(second.id());
+        n.consumer.tick();
+        BigInteger total = n.provider.latestVoucher(s.channel(), SessionRole.PROVIDER).orElseThrow().cumulative();
+        SessionSnapshot p2 = n.provider.session(second.id()).orElseThrow();
+        assertEquals(first.add(p2.owed().units()), total, "channel cumulative = first session + second session");
+        n.provider.settle();
+        assertEquals(total, n.scheme().earnings(n.payee, ETH).units());
+    }
+
+    @Test
+    void aPriceAboveTheCapIsRefusedBeforeAnyChannelIsOpened() {
+        Offer offer = publish();
+        ProtocolException e = assertThrows(ProtocolException.class, () -> n.consumer.startPurchase(
+                new PurchaseRequest(url(offer), Amount.parse("0.1", ETH), Price.parse("0.2 ETH/kWh", ETH), n.payer)));
+        assertEquals(ErrorCode.PRICE_ABOVE_CAP, e.code());
+        assertTrue(n.consumer.channels().isEmpty(), "no channel was opened");
+    }
+
+    @Test
+    void sessionsKeepRunningWhileTheProvidersConnectorIsGoneOnlySettlementWaits() {
+        Offer offer = publish();
+        SessionSnapshot s = buy(offer, "0.05");
+        n.providerChainUp = false;
+        n.step(INTERVAL);
+        n.step(INTERVAL);
+        SessionSnapshot p = n.provider.session(s.id()).orElseThrow();
+        assertEquals(SessionState.RUNNING, p.state());
+        assertTrue(p.paid().units().signum() > 0, "vouchers are verified while the connector is away");
+        assertTrue(n.provider.settle().isEmpty(), "settlement waits for the connector");
+        n.providerChainUp = true;
+        assertEquals(1, n.provider.settle().size());
+        assertEquals(n.provider.latestVoucher(s.channel(), SessionRole.PROVIDER).orElseThrow().cumulative(),
+                n.scheme().earnings(n.payee, ETH).units());
+    }
+
+    @Test
+    void theLocalVoucherDigestIsTheConnectorsDigest() {
+        Offer offer = publish();
+        SessionSnapshot s = buy(offer, "0.05");
+        for (String units : new String[] { "0", "1", "99999900000000000", "50000000000000000" }) {
+            Amount a = Amount.ofUnits(new BigInteger(units), ETH);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(n.scheme().voucherDigest(s.channel(), a),
+                    LocalVoucherVerifier.digest(n.scheme().contract(), "1", s.channel(), a.units()));
+        }
+    }
+}
