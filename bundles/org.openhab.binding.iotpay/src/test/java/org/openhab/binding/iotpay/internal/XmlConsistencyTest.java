@@ -225,6 +225,7 @@ class XmlConsistencyTest {
         Set<String> expected = new HashSet<>(expectedKeys().keySet());
         expected.addAll(actionKeys());
         expected.add("profile-type.iotpay.payment-gate.label");
+        expected.addAll(statusKeys());
         Set<String> stale = new TreeSet<>(I18N.stringPropertyNames());
         stale.removeAll(expected);
         assertEquals(Set.of(), stale);
@@ -237,6 +238,32 @@ class XmlConsistencyTest {
         for (String key : keys) {
             assertTrue(I18N.containsKey(key), "missing i18n key for action text " + key);
         }
+    }
+
+    @Test
+    void everyStatusDescriptionKeyExistsWithMatchingArguments() throws Exception {
+        for (String key : statusKeys()) {
+            assertTrue(I18N.containsKey(key), "missing i18n key for status text " + key);
+            new java.text.MessageFormat(I18N.getProperty(key)); // must be a valid pattern
+        }
+        assertTrue(statusKeys().size() >= 10);
+    }
+
+    /** Keys passed to StatusText.text(...) anywhere in the sources. */
+    private static Set<String> statusKeys() {
+        Set<String> keys = new TreeSet<>();
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("StatusText\\.text\\(\\s*\"([a-z0-9.-]+)\"");
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+                java.util.regex.Matcher m = p.matcher(Files.readString(f));
+                while (m.find()) {
+                    keys.add(m.group(1));
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return keys;
     }
 
     @Test

@@ -107,7 +107,8 @@ public class PaidSocketHandler extends BaseThingHandler implements SessionEventS
             validateDecimal(config.creditWindow, "credit window", false);
             validateDecimal(config.minimumDeposit, "minimum deposit", false);
         } catch (IllegalArgumentException e) {
-            updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.CONFIGURATION_ERROR, e.getMessage());
+            updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.CONFIGURATION_ERROR,
+                    StatusText.text("offline.conf-error.invalid", e.getMessage()));
             return;
         }
         deviceId = id;
@@ -141,10 +142,10 @@ public class PaidSocketHandler extends BaseThingHandler implements SessionEventS
     private void checkBridgeAndPublish(@Nullable ThingStatusInfo bridgeStatus) {
         if (bridgeStatus == null) {
             updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.CONFIGURATION_ERROR,
-                    "No wallet bridge: choose an iotpay:wallet bridge that receives the payments");
+                    StatusText.text("offline.conf-error.no-bridge"));
         } else if (bridgeStatus.getStatus() != ThingStatus.ONLINE) {
             updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.BRIDGE_OFFLINE,
-                    "Wallet bridge is " + bridgeStatus.getStatus() + ": " + bridgeStatus.getDescription());
+                    StatusText.text("offline.bridge-offline", bridgeStatus.getStatus(), bridgeStatus.getDescription()));
         } else {
             scheduler.execute(this::publishOffer);
         }
@@ -155,7 +156,8 @@ public class PaidSocketHandler extends BaseThingHandler implements SessionEventS
         WalletBridgeHandler wallet = walletHandler();
         Asset asset = wallet == null ? null : wallet.asset();
         if (wallet == null || asset == null) {
-            updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.BRIDGE_OFFLINE, "Wallet bridge has no asset yet");
+            updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.BRIDGE_OFFLINE,
+                    StatusText.text("offline.bridge-no-asset"));
             return;
         }
         PaidSocketConfiguration config = getConfigAs(PaidSocketConfiguration.class);
@@ -166,11 +168,12 @@ public class PaidSocketHandler extends BaseThingHandler implements SessionEventS
             Amount deposit = Money.parse(config.minimumDeposit, asset, "minimum deposit");
             published = engine.publishOffer(deviceId, price, credit, deposit);
         } catch (IllegalArgumentException e) {
-            updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.CONFIGURATION_ERROR, e.getMessage());
+            updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.CONFIGURATION_ERROR,
+                    StatusText.text("offline.conf-error.invalid", e.getMessage()));
             return;
         } catch (RuntimeException e) {
             updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.COMMUNICATION_ERROR,
-                    "The IOTPAY channel engine refused the offer: " + e.getMessage());
+                    StatusText.text("offline.comm-error.offer-refused", e.getMessage()));
             return;
         }
         offer = published;

@@ -73,14 +73,15 @@ public class PurchaseHandler extends BaseThingHandler implements SessionEventSin
             requireDecimal(config.budget, "budget");
             requireDecimal(config.maxPrice, "max price");
         } catch (IllegalArgumentException e) {
-            updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.CONFIGURATION_ERROR, e.getMessage());
+            updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.CONFIGURATION_ERROR,
+                    StatusText.text("offline.conf-error.invalid", e.getMessage()));
             return;
         }
         updateState(CHANNEL_SESSION_STATE, new StringType(STATE_IDLE));
         Bridge bridge = getBridge();
         if (bridge == null) {
             updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.CONFIGURATION_ERROR,
-                    "No wallet bridge: choose the iotpay:wallet bridge that pays");
+                    StatusText.text("offline.conf-error.no-bridge"));
             return;
         }
         updateStatus(ThingStatus.UNKNOWN);
@@ -121,7 +122,8 @@ public class PurchaseHandler extends BaseThingHandler implements SessionEventSin
             scheduler.execute(this::poll);
         } else {
             updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.BRIDGE_OFFLINE,
-                    "Wallet bridge is " + bridgeStatusInfo.getStatus() + ": " + bridgeStatusInfo.getDescription());
+                    StatusText.text("offline.bridge-offline", bridgeStatusInfo.getStatus(),
+                            bridgeStatusInfo.getDescription()));
         }
     }
 
@@ -133,7 +135,8 @@ public class PurchaseHandler extends BaseThingHandler implements SessionEventSin
         }
         Bridge bridge = getBridge();
         if (bridge == null || bridge.getStatus() != ThingStatus.ONLINE) {
-            updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.BRIDGE_OFFLINE, "Wallet bridge is not ONLINE");
+            updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.BRIDGE_OFFLINE,
+                    StatusText.text("offline.bridge-offline", bridge == null ? "missing" : bridge.getStatus(), ""));
             return;
         }
         try {
@@ -143,7 +146,7 @@ public class PurchaseHandler extends BaseThingHandler implements SessionEventSin
             updateStatus(ThingStatus.ONLINE);
         } catch (RuntimeException e) {
             updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.COMMUNICATION_ERROR,
-                    "Provider " + uri + " did not answer with an offer: " + e.getMessage());
+                    StatusText.text("offline.comm-error.no-offer", uri, e.getMessage()));
             return;
         }
         SessionSnapshot s = session;

@@ -87,12 +87,12 @@ public class WalletBridgeHandler extends BaseBridgeHandler implements ChainConne
             network = ChainId.parse(config.network.trim());
         } catch (IllegalArgumentException e) {
             updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.CONFIGURATION_ERROR,
-                    "Network \"" + config.network + "\" is not a CAIP-2 chain id such as eip155:56: " + e.getMessage());
+                    StatusText.text("offline.conf-error.bad-network", config.network, e.getMessage()));
             return;
         }
         if (config.account.isBlank()) {
             updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.CONFIGURATION_ERROR,
-                    "No account configured: give the alias or address of an account of the IOTPAY wallet");
+                    StatusText.text("offline.conf-error.no-account"));
             return;
         }
         Optional<AccountInfo> info;
@@ -100,26 +100,25 @@ public class WalletBridgeHandler extends BaseBridgeHandler implements ChainConne
             info = wallet.account(config.account.trim());
         } catch (RuntimeException e) {
             updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.COMMUNICATION_ERROR,
-                    "The IOTPAY wallet could not look up account \"" + config.account + "\": " + e.getMessage());
+                    StatusText.text("offline.comm-error.wallet-lookup", config.account, e.getMessage()));
             return;
         }
         if (info.isEmpty()) {
-            updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.CONFIGURATION_ERROR, "Account \"" + config.account
-                    + "\" is not in the IOTPAY wallet (create or import it first, e.g. with the iotpay shell)");
+            updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.CONFIGURATION_ERROR,
+                    StatusText.text("offline.conf-error.unknown-account", config.account));
             return;
         }
         AccountId id = info.get().account();
         if (!id.chainId().equals(network)) {
             updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.CONFIGURATION_ERROR,
-                    "Account \"" + config.account + "\" is on " + id.chainId() + ", not on the configured network "
-                            + network);
+                    StatusText.text("offline.conf-error.account-network", config.account, id.chainId(), network));
             return;
         }
         try {
             applyPolicy(config, id, network);
         } catch (IllegalArgumentException e) {
             updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.CONFIGURATION_ERROR,
-                    "Spending policy: " + e.getMessage());
+                    StatusText.text("offline.conf-error.policy", e.getMessage()));
             return;
         }
         chain = network;
@@ -194,8 +193,8 @@ public class WalletBridgeHandler extends BaseBridgeHandler implements ChainConne
         }
         ChainConnector connector = connectors.get(c);
         if (connector == null) {
-            updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.COMMUNICATION_ERROR, "No IOTPAY chain connector for "
-                    + c + " is running: install or start the connector for this network");
+            updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.COMMUNICATION_ERROR,
+                    StatusText.text("offline.comm-error.no-connector", c));
             return;
         }
         ChainStatus status;
@@ -203,12 +202,12 @@ public class WalletBridgeHandler extends BaseBridgeHandler implements ChainConne
             status = connector.status();
         } catch (RuntimeException e) {
             updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.COMMUNICATION_ERROR,
-                    "Chain connector for " + c + " failed: " + e.getMessage());
+                    StatusText.text("offline.comm-error.connector-failed", c, e.getMessage()));
             return;
         }
         if (!status.reachable()) {
             updateStatus(ThingStatus.OFFLINE, ThingStatusDetail.COMMUNICATION_ERROR,
-                    "Chain " + c + " is unreachable: " + status.detail());
+                    StatusText.text("offline.comm-error.unreachable", c, status.detail()));
             return;
         }
         updateStatus(ThingStatus.ONLINE);

@@ -163,7 +163,7 @@ class PaidSocketHandlerTest {
 
         verify(callback).statusUpdated(eq(h.getThing()), argThat(i -> i.getStatus() == ThingStatus.OFFLINE
                 && i.getStatusDetail() == ThingStatusDetail.CONFIGURATION_ERROR
-                && String.valueOf(i.getDescription()).contains("price \"free\" is not a decimal")));
+                && String.valueOf(i.getDescription()).contains("@text/offline.conf-error.invalid [\"price 'free' is not a decimal")));
         verify(registrar, never()).register(any());
         h.dispose();
     }

@@ -133,7 +133,7 @@ class PurchaseHandlerTest {
         verify(callback, timeout(WAIT_MS)).statusUpdated(eq(handler.getThing()),
                 argThat(i -> i.getStatus() == ThingStatus.OFFLINE
                         && i.getStatusDetail() == ThingStatusDetail.COMMUNICATION_ERROR
-                        && String.valueOf(i.getDescription()).contains(PROVIDER + " did not answer")
+                        && String.valueOf(i.getDescription()).contains("@text/offline.comm-error.no-offer [\"" + PROVIDER + "\"")
                         && String.valueOf(i.getDescription()).contains("connect timed out")));
     }
 
@@ -145,7 +145,7 @@ class PurchaseHandlerTest {
             h.initialize();
             verify(callback).statusUpdated(eq(h.getThing()), argThat(i -> i.getStatus() == ThingStatus.OFFLINE
                     && i.getStatusDetail() == ThingStatusDetail.CONFIGURATION_ERROR
-                    && String.valueOf(i.getDescription()).contains("provider URL")));
+                    && String.valueOf(i.getDescription()).contains("@text/offline.conf-error.invalid [\"provider URL")));
             h.dispose();
         }
         verify(engine, never()).fetchOffer(any());

@@ -120,7 +120,7 @@ class WalletBridgeHandlerTest {
 
         ThingStatusInfo info = awaitStatus(ThingStatus.OFFLINE);
         assertEquals(ThingStatusDetail.COMMUNICATION_ERROR, info.getStatusDetail());
-        assertTrue(String.valueOf(info.getDescription()).contains("No IOTPAY chain connector for eip155:31337"),
+        assertTrue(String.valueOf(info.getDescription()).contains("@text/offline.comm-error.no-connector [\"eip155:31337\"]"),
                 info.getDescription());
     }
 
@@ -133,7 +133,7 @@ class WalletBridgeHandlerTest {
 
         ThingStatusInfo info = awaitStatus(ThingStatus.OFFLINE);
         assertEquals(ThingStatusDetail.COMMUNICATION_ERROR, info.getStatusDetail());
-        assertTrue(String.valueOf(info.getDescription()).contains("unreachable: connection refused by 127.0.0.1:8545"),
+        assertTrue(String.valueOf(info.getDescription()).contains("@text/offline.comm-error.unreachable [\"eip155:31337\", \"connection refused by 127.0.0.1:8545\"]"),
                 info.getDescription());
     }
 
@@ -176,7 +176,7 @@ class WalletBridgeHandlerTest {
 
         verify(callback).statusUpdated(eq(h.getThing()), argThat(i -> i.getStatus() == ThingStatus.OFFLINE
                 && i.getStatusDetail() == ThingStatusDetail.CONFIGURATION_ERROR
-                && String.valueOf(i.getDescription()).contains("\"nobody\" is not in the IOTPAY wallet")));
+                && String.valueOf(i.getDescription()).contains("@text/offline.conf-error.unknown-account [\"nobody\"]")));
         h.dispose();
     }
 
@@ -188,7 +188,7 @@ class WalletBridgeHandlerTest {
 
         verify(callback).statusUpdated(eq(h.getThing()), argThat(i -> i.getStatus() == ThingStatus.OFFLINE
                 && i.getStatusDetail() == ThingStatusDetail.CONFIGURATION_ERROR
-                && String.valueOf(i.getDescription()).contains("\"bsc\" is not a CAIP-2 chain id")));
+                && String.valueOf(i.getDescription()).startsWith("@text/offline.conf-error.bad-network [\"bsc\"")));
         verify(wallet, never()).account(anyString());
         h.dispose();
     }
@@ -201,7 +201,7 @@ class WalletBridgeHandlerTest {
 
         verify(callback).statusUpdated(eq(h.getThing()), argThat(i -> i.getStatus() == ThingStatus.OFFLINE
                 && i.getStatusDetail() == ThingStatusDetail.CONFIGURATION_ERROR
-                && String.valueOf(i.getDescription()).contains("is on eip155:31337, not on the configured network eip155:56")));
+                && String.valueOf(i.getDescription()).contains("@text/offline.conf-error.account-network [\"house\", \"eip155:31337\", \"eip155:56\"]")));
         h.dispose();
     }
 
@@ -231,7 +231,7 @@ class WalletBridgeHandlerTest {
         verify(wallet, never()).setPolicy(any(), any());
         verify(callback).statusUpdated(eq(h.getThing()), argThat(i -> i.getStatus() == ThingStatus.OFFLINE
                 && i.getStatusDetail() == ThingStatusDetail.CONFIGURATION_ERROR
-                && String.valueOf(i.getDescription()).contains("per-day limit")));
+                && String.valueOf(i.getDescription()).contains("@text/offline.conf-error.policy [\"per-day limit '0.0000000000000000001'")));
         h.dispose();
     }
 
