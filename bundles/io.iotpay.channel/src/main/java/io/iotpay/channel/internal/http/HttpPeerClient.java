@@ -52,6 +52,24 @@ public final class HttpPeerClient implements PeerTransport {
         return MessageLists.decode(codec, exchange(HttpRequest.newBuilder(uri).GET(), 200));
     }
 
+    @Override
+    public HttpReply get(URI resource, java.util.Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(resource).timeout(timeout).GET();
+        headers.forEach(b::header);
+        HttpResponse<byte[]> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException("resource unreachable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted"));
+        }
+        java.util.Map<String, String> h = new java.util.HashMap<>();
+        r.headers().firstValue(PaidVoucherHeader.PAID).ifPresent(v -> h.put(PaidVoucherHeader.PAID, v));
+        return new HttpReply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), h);
+    }
+
     static URI resolve(URI endpoint, String rest) {
         String base = endpoint.toString();
         return URI.create(base.endsWith("/") ? base + rest : base + "/" + rest);

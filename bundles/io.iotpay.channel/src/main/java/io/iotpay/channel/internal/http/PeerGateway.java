@@ -33,4 +33,13 @@ public interface PeerGateway {
      * @throws io.iotpay.api.channel.ProtocolException UNKNOWN_SESSION
      */
     List<SignedMessage> outbox(SessionId session, long after);
+
+    /**
+     * Answers a request for a resource sold per request: 402 with the offer without (or with an unacceptable)
+     * voucher header, the content once the voucher pays for this request.
+     *
+     * @param offerId the offer of the resource
+     * @param voucherHeader the {@value PaidVoucherHeader#NAME} header, or null
+     */
+    HttpReply paid(String offerId, String voucherHeader);
 }

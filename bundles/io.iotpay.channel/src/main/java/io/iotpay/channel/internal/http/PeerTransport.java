@@ -19,6 +19,9 @@ public interface PeerTransport {
     /** Posts one message to a provider endpoint and returns its replies (not yet verified). */
     List<SignedMessage> send(URI endpoint, SignedMessage message);
 
+    /** Plain GET of a (paid) resource with extra request headers; any status is returned. */
+    HttpReply get(URI resource, java.util.Map<String, String> headers);
+
     /** Fetches the provider's messages of a session with a sequence number above {@code after}. */
     List<SignedMessage> poll(URI endpoint, SessionId session, long after);
 }

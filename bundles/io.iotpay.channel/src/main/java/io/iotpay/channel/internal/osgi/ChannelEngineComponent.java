@@ -276,6 +276,11 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
     }
 
     @Override
+    public io.iotpay.channel.internal.http.HttpReply paid(String offerId, String voucherHeader) {
+        return node.paid(offerId, voucherHeader);
+    }
+
+    @Override
     public List<SignedMessage> outbox(SessionId session, long after) {
         return node.outbox(session, after);
     }

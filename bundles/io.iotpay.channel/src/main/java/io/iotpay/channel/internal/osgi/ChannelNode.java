@@ -52,8 +52,11 @@ import io.iotpay.api.channel.Voucher;
 import io.iotpay.api.device.MeteredDevice;
 import io.iotpay.api.money.Amount;
 import io.iotpay.api.money.Asset;
+import io.iotpay.api.money.MeteringUnit;
 import io.iotpay.api.money.Price;
 import io.iotpay.api.wallet.AccountInfo;
+import io.iotpay.api.wallet.PaymentIntent;
+import io.iotpay.api.wallet.VoucherDomain;
 import io.iotpay.api.wallet.Wallet;
 import io.iotpay.channel.internal.engine.ConsumerSession;
 import io.iotpay.channel.internal.engine.Credit;
@@ -61,6 +64,9 @@ import io.iotpay.channel.internal.engine.ProviderNode;
 import io.iotpay.channel.internal.engine.ProviderSession;
 import io.iotpay.channel.internal.engine.VoucherSigner;
 import io.iotpay.channel.internal.engine.VoucherVerifier;
+import io.iotpay.channel.internal.http.HttpReply;
+import io.iotpay.channel.internal.http.PaidResource;
+import io.iotpay.channel.internal.http.PaidVoucherHeader;
 import io.iotpay.channel.internal.http.PeerGateway;
 import io.iotpay.channel.internal.http.PeerTransport;
 import io.iotpay.channel.internal.protocol.Body;
@@ -563,6 +569,158 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
                 LOG.debug("Polling session {} failed: {}", b.session.id(), e.getMessage());
             }
             observe(b.session.snapshot());
+        }
+    }
+
+    // ------------------------------------------------------------------ pay per request
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private final Object paidLock = new Object();
+
+    @Override
+    public HttpReply paid(String offerId, String voucherHeader) {
+        Offer offer = offers.get(offerId);
+        ProviderNode p = provider;
+        if (offer == null || p == null || offer.price().unit() != MeteringUnit.REQUEST) {
+            return HttpReply.problem(404, "UNKNOWN_OFFER", "no resource is sold per request under " + offerId);
+        }
+        SignedMessage om = p.offer(offerId).orElseThrow();
+        MeteredDevice device = devices.apply(offer.deviceId()).orElse(null);
+        if (!(device instanceof PaidResource resource)) {
+            return HttpReply.problem(503, "UNAVAILABLE", "resource " + offer.deviceId() + " is not available");
+        }
+        if (voucherHeader == null) {
+            return paymentRequired(om, offer, null);
+        }
+        Amount cumulative;
+        try {
+            PaidVoucherHeader v = PaidVoucherHeader.decode(voucherHeader);
+            cumulative = acceptRequestVoucher(offer, v);
+        } catch (ProtocolException e) {
+            return paymentRequired(om, offer, e);
+        }
+        byte[] body = resource.serve();
+        return new HttpReply(200, resource.contentType(), body, Map.of(PaidVoucherHeader.PAID,
+                cumulative.units().toString()));
+    }
+
+    /** What one request costs under an offer. */
+    static Amount requestCost(Offer offer) {
+        return Credit.owed(offer.price(), BigInteger.valueOf(offer.price().unit().subunitsPerUnit()));
+    }
+
+    private Amount acceptRequestVoucher(Offer offer, PaidVoucherHeader v) {
+        Asset asset = offer.price().asset();
+        Amount cost = requestCost(offer);
+        synchronized (paidLock) {
+            Channel ch = chainChannel(v.channel()).orElseThrow(() -> new ProtocolException(ErrorCode.UNKNOWN_CHANNEL,
+                    "channel " + v.channel() + " does not exist on chain"));
+            if (!ch.payee().equals(offer.payee()) || !ch.payer().equals(v.payer()) || !ch.asset().equals(asset)
+                    || !ch.contract().equals(offer.contract())) {
+                throw new ProtocolException(ErrorCode.UNKNOWN_CHANNEL, "channel " + v.channel()
+                        + " is not a channel from " + v.payer() + " to " + offer.payee() + " in " + asset.symbol());
+            }
+            if (ch.state() != ChannelState.OPEN) {
+                throw new ProtocolException(ErrorCode.INVALID_STATE, "channel " + v.channel() + " is " + ch.state());
+            }
+            Amount cumulative = Amount.ofUnits(v.cumulative(), asset);
+            if (cumulative.isGreaterThan(ch.deposit())) {
+                throw new ProtocolException(ErrorCode.ABOVE_DEPOSIT, "voucher cumulative " + cumulative.units()
+                        + " is above the channel deposit " + ch.deposit().units());
+            }
+            Amount held = store.latestVoucher(v.channel(), SessionRole.PROVIDER)
+                    .map(x -> Amount.ofUnits(x.cumulative(), asset)).orElse(ch.claimed()).max(ch.claimed());
+            if (!cumulative.isGreaterThan(held)) {
+                throw new ProtocolException(ErrorCode.REPLAYED, "voucher cumulative " + cumulative.units()
+                        + " is not above the latest accepted " + held.units());
+            }
+            if (cumulative.minus(held).isLessThan(cost)) {
+                throw new ProtocolException(ErrorCode.CREDIT_EXHAUSTED, "voucher adds " + cumulative.minus(held).units()
+                        + " but one request costs " + cost.units());
+            }
+            if (store.channel(v.channel(), SessionRole.PROVIDER).isEmpty()) {
+                store.putChannel(new ChannelRecord(ch.id(), SessionRole.PROVIDER, ch.scheme(), ch.contract(),
+                        ch.payer(), ch.payee(), asset, ch.deposit().units(), ChannelState.OPEN, clock.instant()));
+            }
+            verifyVoucher(v.channel(), cumulative, v.signature(), ch.payer());
+            if (!store.commitVoucher(new StoredVoucher(v.channel(), SessionRole.PROVIDER, cumulative.units(),
+                    v.signature(), clock.instant()))) {
+                throw new ProtocolException(ErrorCode.REPLAYED, "an equal or higher voucher is already stored");
+            }
+            return cumulative;
+        }
+    }
+
+    private HttpReply paymentRequired(SignedMessage om, Offer offer, ProtocolException refusal) {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+            o.set("offer", JSON.readTree(codec.encode(om)));
+            o.put("cost", requestCost(offer).units().toString());
+            o.put("header", PaidVoucherHeader.NAME);
+            if (refusal != null) {
+                o.put("code", refusal.code().name());
+                o.put("message", refusal.getMessage());
+            }
+            return new HttpReply(402, "application/json", JSON.writeValueAsBytes(o), Map.of());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The answer to a paid request (consumer side). */
+    public record PaidResponse(int status, byte[] body, Amount cumulative, ChannelId channel) {
+    }
+
+    /**
+     * Consumer: GETs a resource sold per request; on 402 verifies the offer, opens or reuses a channel (deposit
+     * {@code deposit}), signs and stores a voucher for one more request and retries with it.
+     *
+     * @throws ProtocolException PRICE_ABOVE_CAP, ABOVE_DEPOSIT (channel used up), MALFORMED
+     */
+    public PaidResponse buyRequest(URI resource, AccountId payer, Amount deposit, Price maxPrice) {
+        HttpReply first = transport.get(resource, Map.of());
+        if (first.status() != 402) {
+            return new PaidResponse(first.status(), first.body(), null, null);
+        }
+        SignedMessage om;
+        try {
+            om = codec.decode(JSON.writeValueAsBytes(JSON.readTree(first.body()).get("offer")));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ProtocolException(ErrorCode.MALFORMED, "402 answer without a readable offer: " + e.getMessage());
+        }
+        if (om.body().type() != MessageType.OFFER) {
+            throw new ProtocolException(ErrorCode.MALFORMED, "402 answer carries " + om.body().type());
+        }
+        codec.verify(om, null);
+        Offer offer = ((Body.OfferBody) om.body()).offer();
+        if (offer.price().unit() != MeteringUnit.REQUEST || maxPrice.unit() != MeteringUnit.REQUEST
+                || !offer.price().asset().equals(maxPrice.asset()) || !offer.price().isAtMost(maxPrice)) {
+            throw new ProtocolException(ErrorCode.PRICE_ABOVE_CAP, "offer price " + offer.price()
+                    + " is above the cap " + maxPrice);
+        }
+        Asset asset = offer.price().asset();
+        Amount cost = requestCost(offer);
+        ChainConnector c = connector(asset.chain());
+        SettlementScheme scheme = c.settlementSchemes().stream()
+                .filter(s -> s.contract().equals(offer.contract()) && s.id().equals(offer.scheme())).findFirst()
+                .orElseThrow(() -> new ProtocolException(ErrorCode.UNKNOWN_CHANNEL, "the offer's settlement "
+                        + offer.scheme() + " is not configured"));
+        synchronized (paidLock) {
+            ChannelRecord ch = reusableChannel(scheme, payer, offer, cost)
+                    .orElseGet(() -> open(c, scheme, offer, payer, deposit.max(offer.minimumDeposit())).record);
+            Amount latest = store.latestVoucher(ch.id(), SessionRole.CONSUMER)
+                    .map(v -> Amount.ofUnits(v.cumulative(), asset)).orElse(Amount.zero(asset));
+            Amount cumulative = latest.plus(cost);
+            Voucher unsigned = Voucher.unsigned(ch.id(), offer.contract(), cumulative);
+            io.iotpay.api.wallet.Signature sig = wallet.signVoucher(new PaymentIntent(payer, offer.payee(), cost,
+                    cumulative, offer.price(), "request:" + offer.offerId(), ch.id()), unsigned,
+                    VoucherDomain.iotpay(offer.contract(), settings.domainVersion()));
+            // durable before it leaves this node
+            store.commitVoucher(new StoredVoucher(ch.id(), SessionRole.CONSUMER, cumulative.units(), sig,
+                    clock.instant()));
+            HttpReply paid = transport.get(resource, Map.of(PaidVoucherHeader.NAME,
+                    new PaidVoucherHeader(ch.id(), cumulative.units(), payer, sig).encode()));
+            return new PaidResponse(paid.status(), paid.body(), cumulative, ch.id());
         }
     }
 

@@ -63,6 +63,8 @@ final class TwoNodes implements AutoCloseable {
     final EvmConnectorCore consumerChain;
     final MutableClock plugClock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     final SimulatedPlug plug;
+    final StaticPaidResource forecast = new StaticPaidResource("forecast", "application/json",
+            "{\"forecast\":\"sunny\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), java.time.Clock.systemUTC());
     final HttpServer server;
     final ExecutorService serverThreads = Executors.newFixedThreadPool(4);
     final URI endpoint;
@@ -93,7 +95,8 @@ final class TwoNodes implements AutoCloseable {
             provider = new ChannelNode(providerWallet, chain -> providerChainUp && chain.equals(CHAIN)
                     ? Optional.<ChainConnector>of(providerChain) : Optional.empty(),
                     JdbcChannelStore.sqlite(dir.resolve("provider.db")),
-                    id -> id.equals(plug.deviceId()) ? Optional.<MeteredDevice>of(plug) : Optional.empty(),
+                    id -> id.equals(plug.deviceId()) ? Optional.<MeteredDevice>of(plug)
+                            : id.equals(forecast.deviceId()) ? Optional.<MeteredDevice>of(forecast) : Optional.empty(),
                     providerEvents::add, new HttpPeerClient(codec, Duration.ofSeconds(10)),
                     settings(payee.address(), endpoint, meterInterval));
             consumer = new ChannelNode(consumerWallet, chain -> chain.equals(CHAIN)
@@ -107,6 +110,21 @@ final class TwoNodes implements AutoCloseable {
                     String path = ex.getRequestURI().getPath().substring("/iotpay/peer".length());
                     HttpReply r = routes.handle(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(),
                             ex.getRequestBody().readAllBytes());
+                    ex.getResponseHeaders().set("Content-Type", r.contentType());
+                    for (Map.Entry<String, String> h : r.headers().entrySet()) {
+                        ex.getResponseHeaders().set(h.getKey(), h.getValue());
+                    }
+                    ex.sendResponseHeaders(r.status(), r.body().length == 0 ? -1 : r.body().length);
+                    try (OutputStream os = ex.getResponseBody()) {
+                        os.write(r.body());
+                    }
+                }
+            });
+            server.createContext("/iotpay/paid", ex -> {
+                try (ex) {
+                    HttpReply r = io.iotpay.channel.internal.http.PaidServlet.route(provider,
+                            ex.getRequestURI().getPath().substring("/iotpay/paid".length()),
+                            ex.getRequestHeaders().getFirst(io.iotpay.channel.internal.http.PaidVoucherHeader.NAME));
                     ex.getResponseHeaders().set("Content-Type", r.contentType());
                     for (Map.Entry<String, String> h : r.headers().entrySet()) {
                         ex.getResponseHeaders().set(h.getKey(), h.getValue());
