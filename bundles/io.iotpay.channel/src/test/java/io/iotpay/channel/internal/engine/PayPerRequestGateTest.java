@@ -1,0 +1,130 @@
+package io.iotpay.channel.internal.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.iotpay.api.channel.ChannelId;
+import io.iotpay.api.channel.ErrorCode;
+import io.iotpay.api.channel.Offer;
+import io.iotpay.api.channel.SessionId;
+import io.iotpay.api.channel.SessionRole;
+import io.iotpay.api.money.Amount;
+import io.iotpay.api.money.Price;
+import io.iotpay.channel.internal.protocol.Body;
+import io.iotpay.channel.internal.protocol.Envelope;
+import io.iotpay.channel.internal.protocol.MessageCodec;
+import io.iotpay.channel.internal.protocol.MessageType;
+import io.iotpay.channel.internal.protocol.SignedMessage;
+import io.iotpay.channel.internal.store.JdbcChannelStore;
+import io.iotpay.channel.internal.testing.Eip712Voucher;
+import io.iotpay.channel.internal.testing.FakeScheme;
+import io.iotpay.channel.internal.testing.Fixture;
+import io.iotpay.channel.internal.testing.MutableClock;
+import io.iotpay.channel.internal.testing.TestKey;
+
+class PayPerRequestGateTest {
+
+    @TempDir
+    Path dir;
+    final MessageCodec codec = new MessageCodec();
+    final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    final FakeScheme scheme = new FakeScheme(Fixture.CONTRACT);
+    final TestKey provider = TestKey.random(Fixture.CHAIN);
+    final TestKey payee = TestKey.random(Fixture.CHAIN);
+    final TestKey payer = TestKey.random(Fixture.CHAIN);
+    final ChannelId channel = ChannelId.parse("0x" + "5a".repeat(32));
+    final Amount price = Fixture.eth("0.0001");
+    JdbcChannelStore store;
+    PayPerRequestGate gate;
+    SignedMessage offerMessage;
+    long seq;
+
+    @BeforeEach
+    void setUp() {
+        store = JdbcChannelStore.sqlite(dir.resolve("ppr.db"));
+        scheme.put(channel, payer.account(), payee.account(), Fixture.eth("0.001"));
+        Offer offer = new Offer("api-weather", payee.account(), "weather-api", Price.parse("0.0001 ETH/request",
+                Fixture.ETH), Fixture.CONTRACT, scheme.id(), Fixture.eth("0.0005"), Amount.zero(Fixture.ETH),
+                Amount.zero(Fixture.ETH), Duration.ofHours(1), URI.create("http://127.0.0.1:8181/weather"), null, 1);
+        offerMessage = codec.sign(new Envelope(1, MessageType.OFFER, provider.account(), null, 0, clock.instant()),
+                new Body.OfferBody(offer), provider.messageSigner());
+        gate = newGate(store);
+    }
+
+    PayPerRequestGate newGate(JdbcChannelStore s) {
+        return new PayPerRequestGate(codec, clock, s, VoucherVerifier.of(scheme), scheme::channel, offerMessage);
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    String header(TestKey signer, Amount cumulative) {
+        BigInteger units = cumulative.units();
+        Body.VoucherBody vb = new Body.VoucherBody(channel, units,
+                signer.signHash(Eip712Voucher.digest(Fixture.CONTRACT, channel, units)), 0);
+        SignedMessage m = codec.sign(new Envelope(1, MessageType.VOUCHER, payer.account(),
+                new SessionId("ppr-client-1"), ++seq, clock.instant()), vb, payer.messageSigner());
+        return PayPerRequestGate.headerValue(codec, m);
+    }
+
+    ErrorCode refused(PayPerRequestGate.Decision d) {
+        return assertInstanceOf(PayPerRequestGate.Refused.class, d).error().code();
+    }
+
+    @Test
+    void noVoucherGetsTheSignedOffer() {
+        PayPerRequestGate.PaymentRequired pr = assertInstanceOf(PayPerRequestGate.PaymentRequired.class,
+                gate.check(null));
+        codec.verify(codec.decode(codec.encode(pr.offer())), provider.account());
+    }
+
+    @Test
+    void eachVoucherPaysForWhatItAddsAndIsNeverSpentTwice() {
+        String one = header(payer, price);
+        PayPerRequestGate.Serve s = assertInstanceOf(PayPerRequestGate.Serve.class, gate.check(one));
+        assertEquals(1, s.served());
+        assertEquals(ErrorCode.REPLAYED, refused(gate.check(one)));
+        // prepay three more in one voucher: three requests, then replay
+        String four = header(payer, price.times(4));
+        for (int i = 2; i <= 4; i++) {
+            assertEquals(i, assertInstanceOf(PayPerRequestGate.Serve.class, gate.check(four)).served());
+        }
+        assertEquals(ErrorCode.REPLAYED, refused(gate.check(four)));
+        // a voucher that adds less than a request
+        assertEquals(ErrorCode.CREDIT_EXHAUSTED, refused(gate.check(header(payer,
+                price.times(4).plus(Amount.ofUnits(1, Fixture.ETH))))));
+        // after a restart the served count is still there
+        try (JdbcChannelStore reopened = JdbcChannelStore.sqlite(dir.resolve("ppr.db"))) {
+            assertEquals(ErrorCode.REPLAYED, refused(newGate(reopened).check(four)));
+            assertEquals(5, assertInstanceOf(PayPerRequestGate.Serve.class,
+                    newGate(reopened).check(header(payer, price.times(5)))).served());
+        }
+    }
+
+    @Test
+    void badVouchersAreRefusedAndChangeNothing() {
+        assertEquals(ErrorCode.BAD_SIGNATURE, refused(gate.check(header(TestKey.random(Fixture.CHAIN), price))));
+        assertEquals(ErrorCode.ABOVE_DEPOSIT, refused(gate.check(header(payer, Fixture.eth("0.0011")))));
+        PayPerRequestGate.Refused bad = assertInstanceOf(PayPerRequestGate.Refused.class, gate.check("%%%"));
+        assertEquals(ErrorCode.MALFORMED, bad.error().code());
+        assertEquals(400, bad.httpStatus());
+        String v2 = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"v\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(ErrorCode.UNSUPPORTED_VERSION, refused(gate.check(v2)));
+        assertEquals(true, store.latestVoucher(channel, SessionRole.PROVIDER).isEmpty());
+        assertEquals(1, assertInstanceOf(PayPerRequestGate.Serve.class, gate.check(header(payer, price))).served());
+    }
+}
