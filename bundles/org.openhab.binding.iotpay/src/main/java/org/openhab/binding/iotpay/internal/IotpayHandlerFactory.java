@@ -34,6 +34,8 @@ import io.iotpay.api.channel.ChannelEngine;
 import io.iotpay.api.channel.SessionEvent;
 import io.iotpay.api.channel.SessionListener;
 import io.iotpay.api.device.MeteredDevice;
+import io.iotpay.api.identity.DeviceIdentity;
+import io.iotpay.api.notary.Notary;
 import io.iotpay.api.wallet.Wallet;
 
 /**
@@ -51,6 +53,7 @@ public class IotpayHandlerFactory extends BaseThingHandlerFactory implements Ses
     private final ChannelEngine engine;
     private final PaidSocketRegistry sockets;
     private final ChainConnectors connectors = new ChainConnectors();
+    private final OptionalServices optional = new OptionalServices();
     private final List<SessionEventSink> sinks = new CopyOnWriteArrayList<>();
 
     @Activate
@@ -71,6 +74,28 @@ public class IotpayHandlerFactory extends BaseThingHandlerFactory implements Ses
         connectors.remove(connector, properties);
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    protected void setNotary(Notary notary) {
+        optional.setNotary(notary);
+    }
+
+    protected void unsetNotary(Notary notary) {
+        if (optional.notary() == notary) {
+            optional.setNotary(null);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    protected void setDeviceIdentity(DeviceIdentity identity) {
+        optional.setIdentity(identity);
+    }
+
+    protected void unsetDeviceIdentity(DeviceIdentity identity) {
+        if (optional.identity() == identity) {
+            optional.setIdentity(null);
+        }
+    }
+
     /** The connectors this factory tracks (for tests). */
     ChainConnectors connectors() {
         return connectors;
@@ -86,7 +111,7 @@ public class IotpayHandlerFactory extends BaseThingHandlerFactory implements Ses
         ThingTypeUID type = thing.getThingTypeUID();
         ThingHandler handler = null;
         if (THING_TYPE_WALLET.equals(type) && thing instanceof Bridge bridge) {
-            handler = new WalletBridgeHandler(bridge, wallet, engine, connectors);
+            handler = new WalletBridgeHandler(bridge, wallet, engine, connectors, optional);
         } else if (THING_TYPE_PAIDSOCKET.equals(type)) {
             handler = new PaidSocketHandler(thing, engine, this::registerDevice, sockets);
         } else if (THING_TYPE_PURCHASE.equals(type)) {

@@ -1,6 +1,8 @@
 package org.openhab.binding.iotpay.internal.action;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.Map;
 
 import org.eclipse.jdt.annotation.NonNullByDefault;
@@ -18,9 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.iotpay.api.chain.TxHash;
+import io.iotpay.api.identity.VerificationResult;
+import io.iotpay.api.notary.LeafRef;
 
 /**
- * Rule actions of the {@code iotpay:wallet} bridge: pay on chain and read the balance. Results are maps (see
+ * Rule actions of the {@code iotpay:wallet} bridge: pay on chain, read the balance, notarize data and verify device
+ * certificates (the last two need the IOTPAY notary and device identity services). Results are maps (see
  * {@link ActionResults}); invalid input and refusals are reported, never thrown.
  */
 @Component(scope = ServiceScope.PROTOTYPE, service = WalletActions.class)
@@ -86,9 +91,73 @@ public class WalletActions implements ThingActions {
         }
     }
 
-    private Map<String, Object> warn(Map<String, Object> result) {
+    @RuleAction(label = "@text/action.notarize.label", description = "@text/action.notarize.description")
+    @ActionOutput(name = "success", label = "@text/action.output.success.label", type = "java.lang.Boolean")
+    @ActionOutput(name = "batchId", label = "@text/action.output.batchId.label", type = "java.lang.Long")
+    @ActionOutput(name = "index", label = "@text/action.output.index.label", type = "java.lang.Long")
+    @ActionOutput(name = "leafHash", label = "@text/action.output.leafHash.label", type = "java.lang.String")
+    @ActionOutput(name = "error", label = "@text/action.output.error.label", type = "java.lang.String")
+    public Map<String, Object> notarize(
+            @ActionInput(name = "stream", label = "@text/action.input.stream.label", description = "@text/action.input.stream.description", required = true) @Nullable String stream,
+            @ActionInput(name = "data", label = "@text/action.input.data.label", description = "@text/action.input.data.description", required = true) @Nullable String data) {
         WalletBridgeHandler h = handler;
-        logger.warn("iotpay pay on {} failed ({}): {}", h == null ? "?" : h.getThing().getUID(),
+        if (h == null) {
+            return ActionResults.failure("NOT_READY", "the wallet thing has no handler");
+        }
+        if (stream == null || stream.isBlank()) {
+            return warn("notarize", ActionResults.failure("INVALID_INPUT",
+                    "stream is missing: name what is recorded, e.g. \"garage-meter\""));
+        }
+        if (data == null) {
+            return warn("notarize", ActionResults.failure("INVALID_INPUT", "data is missing"));
+        }
+        try {
+            LeafRef leaf = h.notarize(stream.trim(), data.getBytes(StandardCharsets.UTF_8));
+            Map<String, Object> result = ActionResults.ok();
+            result.put("batchId", leaf.batchId());
+            result.put("index", leaf.index());
+            result.put("leafHash", "0x" + HexFormat.of().formatHex(leaf.leafHash()));
+            return result;
+        } catch (RuntimeException e) {
+            return warn("notarize", ActionResults.failure(e));
+        }
+    }
+
+    @RuleAction(label = "@text/action.verifyCertificate.label", description = "@text/action.verifyCertificate.description")
+    @ActionOutput(name = "success", label = "@text/action.output.success.label", type = "java.lang.Boolean")
+    @ActionOutput(name = "valid", label = "@text/action.output.valid.label", type = "java.lang.Boolean")
+    @ActionOutput(name = "status", label = "@text/action.output.status.label", type = "java.lang.String")
+    @ActionOutput(name = "detail", label = "@text/action.output.detail.label", type = "java.lang.String")
+    @ActionOutput(name = "error", label = "@text/action.output.error.label", type = "java.lang.String")
+    public Map<String, Object> verifyCertificate(
+            @ActionInput(name = "pem", label = "@text/action.input.pem.label", description = "@text/action.input.pem.description", required = true) @Nullable String pem) {
+        WalletBridgeHandler h = handler;
+        if (h == null) {
+            return ActionResults.failure("NOT_READY", "the wallet thing has no handler");
+        }
+        if (pem == null || !pem.contains("-----BEGIN CERTIFICATE-----")) {
+            return warn("verifyCertificate", ActionResults.failure("INVALID_INPUT",
+                    "pem must be a PEM certificate chain (-----BEGIN CERTIFICATE----- ...)"));
+        }
+        try {
+            VerificationResult v = h.verifyCertificate(pem);
+            Map<String, Object> result = ActionResults.ok();
+            result.put("valid", v.valid());
+            result.put("status", v.status().name());
+            result.put("detail", v.detail());
+            return result;
+        } catch (RuntimeException e) {
+            return warn("verifyCertificate", ActionResults.failure(e));
+        }
+    }
+
+    private Map<String, Object> warn(Map<String, Object> result) {
+        return warn("pay", result);
+    }
+
+    private Map<String, Object> warn(String action, Map<String, Object> result) {
+        WalletBridgeHandler h = handler;
+        logger.warn("iotpay {} on {} failed ({}): {}", action, h == null ? "?" : h.getThing().getUID(),
                 result.get(ActionResults.ERROR_CODE), result.get(ActionResults.ERROR));
         return result;
     }
@@ -102,6 +171,15 @@ public class WalletActions implements ThingActions {
 
     public static @Nullable BigDecimal getBalance(@Nullable ThingActions actions) {
         return of(actions).getBalance();
+    }
+
+    public static Map<String, Object> notarize(@Nullable ThingActions actions, @Nullable String stream,
+            @Nullable String data) {
+        return of(actions).notarize(stream, data);
+    }
+
+    public static Map<String, Object> verifyCertificate(@Nullable ThingActions actions, @Nullable String pem) {
+        return of(actions).verifyCertificate(pem);
     }
 
     private static WalletActions of(@Nullable ThingActions actions) {

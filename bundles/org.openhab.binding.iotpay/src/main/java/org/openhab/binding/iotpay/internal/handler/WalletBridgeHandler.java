@@ -18,6 +18,7 @@ import org.eclipse.jdt.annotation.NonNullByDefault;
 import org.eclipse.jdt.annotation.Nullable;
 import org.openhab.binding.iotpay.internal.ChainConnectors;
 import org.openhab.binding.iotpay.internal.Money;
+import org.openhab.binding.iotpay.internal.OptionalServices;
 import org.openhab.binding.iotpay.internal.action.WalletActions;
 import org.openhab.binding.iotpay.internal.config.WalletConfiguration;
 import org.openhab.core.thing.Bridge;
@@ -32,6 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.iotpay.api.chain.AccountId;
+import io.iotpay.api.identity.DeviceIdentity;
+import io.iotpay.api.identity.VerificationResult;
+import io.iotpay.api.notary.LeafRef;
+import io.iotpay.api.notary.Notary;
 import io.iotpay.api.chain.ChainConnector;
 import io.iotpay.api.chain.ChainId;
 import io.iotpay.api.chain.ChainStatus;
@@ -59,6 +64,7 @@ public class WalletBridgeHandler extends BaseBridgeHandler implements ChainConne
     private final Wallet wallet;
     private final ChannelEngine engine;
     private final ChainConnectors connectors;
+    private final OptionalServices optional;
     private Clock clock = Clock.systemDefaultZone();
 
     private volatile @Nullable ChainId chain;
@@ -67,8 +73,10 @@ public class WalletBridgeHandler extends BaseBridgeHandler implements ChainConne
     private volatile @Nullable ZoneId dayZone;
     private @Nullable ScheduledFuture<?> refreshJob;
 
-    public WalletBridgeHandler(Bridge bridge, Wallet wallet, ChannelEngine engine, ChainConnectors connectors) {
+    public WalletBridgeHandler(Bridge bridge, Wallet wallet, ChannelEngine engine, ChainConnectors connectors,
+            OptionalServices optional) {
         super(bridge);
+        this.optional = optional;
         this.wallet = wallet;
         this.engine = engine;
         this.connectors = connectors;
@@ -361,5 +369,31 @@ public class WalletBridgeHandler extends BaseBridgeHandler implements ChainConne
             throw new IllegalStateException("wallet " + getThing().getUID() + " has no running chain connector");
         }
         return connector.balance(a, connector.nativeAsset()).toBigDecimal();
+    }
+
+    /**
+     * Records data with the IOTPAY notary (Merkle batch, anchored on chain later).
+     *
+     * @throws IllegalStateException when no notary service is installed
+     */
+    public LeafRef notarize(String stream, byte[] data) {
+        Notary notary = optional.notary();
+        if (notary == null) {
+            throw new IllegalStateException("the IOTPAY notary service is not running");
+        }
+        return notary.record(stream, data);
+    }
+
+    /**
+     * Verifies a device certificate chain with the IOTPAY device identity service.
+     *
+     * @throws IllegalStateException when no identity service is installed
+     */
+    public VerificationResult verifyCertificate(String pemChain) {
+        DeviceIdentity identity = optional.identity();
+        if (identity == null) {
+            throw new IllegalStateException("the IOTPAY device identity service is not running");
+        }
+        return identity.verify(pemChain);
     }
 }

@@ -25,6 +25,7 @@ import org.mockito.junit.jupiter.MockitoSettings;
 import org.mockito.quality.Strictness;
 import org.openhab.binding.iotpay.internal.ChainConnectors;
 import org.openhab.binding.iotpay.internal.IotpayBindingConstants;
+import org.openhab.binding.iotpay.internal.OptionalServices;
 import org.openhab.binding.iotpay.internal.handler.PurchaseHandler;
 import org.openhab.binding.iotpay.internal.handler.WalletBridgeHandler;
 import org.openhab.core.automation.annotation.ActionInput;
@@ -48,6 +49,10 @@ import io.iotpay.api.channel.ErrorCode;
 import io.iotpay.api.channel.ProtocolException;
 import io.iotpay.api.channel.SessionRole;
 import io.iotpay.api.channel.SessionState;
+import io.iotpay.api.identity.DeviceIdentity;
+import io.iotpay.api.identity.VerificationResult;
+import io.iotpay.api.notary.LeafRef;
+import io.iotpay.api.notary.Notary;
 import io.iotpay.api.wallet.AccountInfo;
 import io.iotpay.api.wallet.SpendingPolicy;
 import io.iotpay.api.wallet.SpendingRefusedException;
@@ -73,6 +78,7 @@ class ActionsTest {
     private @Mock PurchaseHandler purchase;
 
     private final ChainConnectors connectors = new ChainConnectors();
+    private final OptionalServices optional = new OptionalServices();
     private WalletBridgeHandler bridgeHandler;
     private final WalletActions walletActions = new WalletActions();
     private final SessionActions sessionActions = new SessionActions();
@@ -91,7 +97,7 @@ class ActionsTest {
                 .create(IotpayBindingConstants.THING_TYPE_WALLET, new ThingUID("iotpay:wallet:home"))
                 .withConfiguration(new Configuration(Map.of("account", "house", "network", "eip155:31337")))
                 .build();
-        bridgeHandler = new WalletBridgeHandler(bridge, wallet, engine, connectors);
+        bridgeHandler = new WalletBridgeHandler(bridge, wallet, engine, connectors, optional);
         bridgeHandler.setCallback(callback);
         doAnswer(inv -> {
             bridge.setStatusInfo(inv.getArgument(1));
@@ -164,6 +170,49 @@ class ActionsTest {
 
         assertFailure(walletActions.pay(NEIGHBOUR.toString(), "0.01"), "NOT_READY", "not ONLINE");
         assertNull(WalletActions.getBalance(walletActions));
+    }
+
+    @Test
+    void notarizeRecordsTheUtf8BytesAndReportsTheLeaf() {
+        Notary notary = mock(Notary.class);
+        byte[] hash = new byte[32];
+        hash[31] = 0x2a;
+        when(notary.record(eq("garage-meter"), any())).thenReturn(new LeafRef("garage-meter", 3, 17, hash));
+        optional.setNotary(notary);
+
+        Map<String, Object> result = WalletActions.notarize(walletActions, " garage-meter ", "12.5 kWh \u2713");
+
+        assertEquals(Boolean.TRUE, result.get("success"), result.toString());
+        assertEquals(3L, result.get("batchId"));
+        assertEquals(17L, result.get("index"));
+        assertEquals("0x" + "00".repeat(31) + "2a", result.get("leafHash"));
+        verify(notary).record("garage-meter", "12.5 kWh \u2713".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void notarizeWithoutNotaryOrStreamSaysWhy() {
+        assertFailure(walletActions.notarize("garage-meter", "x"), "NOT_READY", "notary service is not running");
+        optional.setNotary(mock(Notary.class));
+        assertFailure(walletActions.notarize(" ", "x"), "INVALID_INPUT", "stream is missing");
+        assertFailure(walletActions.notarize("s", null), "INVALID_INPUT", "data is missing");
+    }
+
+    @Test
+    void verifyCertificateReportsTheIdentityServicesVerdict() {
+        DeviceIdentity identity = mock(DeviceIdentity.class);
+        String pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        when(identity.verify(pem)).thenReturn(VerificationResult.of(VerificationResult.Status.REVOKED,
+                "revoked on chain in block 12", Instant.now(), java.time.Duration.ZERO));
+
+        assertFailure(walletActions.verifyCertificate(pem), "NOT_READY", "identity service is not running");
+        optional.setIdentity(identity);
+        Map<String, Object> result = WalletActions.verifyCertificate(walletActions, pem);
+
+        assertEquals(Boolean.TRUE, result.get("success"));
+        assertEquals(Boolean.FALSE, result.get("valid"));
+        assertEquals("REVOKED", result.get("status"));
+        assertEquals("revoked on chain in block 12", result.get("detail"));
+        assertFailure(walletActions.verifyCertificate("not a pem"), "INVALID_INPUT", "PEM");
     }
 
     @Test

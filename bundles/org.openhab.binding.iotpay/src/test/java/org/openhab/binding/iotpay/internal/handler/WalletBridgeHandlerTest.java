@@ -25,6 +25,7 @@ import org.mockito.junit.jupiter.MockitoSettings;
 import org.mockito.quality.Strictness;
 import org.openhab.binding.iotpay.internal.ChainConnectors;
 import org.openhab.binding.iotpay.internal.IotpayBindingConstants;
+import org.openhab.binding.iotpay.internal.OptionalServices;
 import org.openhab.core.config.core.Configuration;
 import org.openhab.core.library.types.DecimalType;
 import org.openhab.core.thing.Bridge;
@@ -64,6 +65,7 @@ class WalletBridgeHandlerTest {
     private @Mock ThingHandlerCallback callback;
 
     private final ChainConnectors connectors = new ChainConnectors();
+    private final OptionalServices optional = new OptionalServices();
     private WalletBridgeHandler handler;
 
     @BeforeEach
@@ -85,7 +87,7 @@ class WalletBridgeHandlerTest {
     private WalletBridgeHandler newHandler(Map<String, Object> config) {
         Bridge bridge = BridgeBuilder.create(IotpayBindingConstants.THING_TYPE_WALLET, UID)
                 .withConfiguration(new Configuration(config)).build();
-        WalletBridgeHandler h = new WalletBridgeHandler(bridge, wallet, engine, connectors);
+        WalletBridgeHandler h = new WalletBridgeHandler(bridge, wallet, engine, connectors, optional);
         h.setCallback(callback);
         return h;
     }
