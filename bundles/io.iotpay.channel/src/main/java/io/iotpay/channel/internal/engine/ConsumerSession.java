@@ -37,9 +37,18 @@ import io.iotpay.channel.internal.store.StoredVoucher;
  */
 public final class ConsumerSession extends SessionBase {
 
-    /** Collaborators of a consumer session. */
+    /**
+     * Collaborators of a consumer session. {@code scheme} checks the provider's close signature (null: a CLOSE answer
+     * is refused).
+     */
     public record Context(MessageCodec codec, MessageSigner signer, Clock clock, ChannelStore store,
-            VoucherSigner voucherSigner, String domainVersion) {
+            VoucherSigner voucherSigner, String domainVersion, io.iotpay.api.chain.SettlementScheme scheme) {
+
+        /** Context without cooperative close. */
+        public Context(MessageCodec codec, MessageSigner signer, Clock clock, ChannelStore store,
+                VoucherSigner voucherSigner, String domainVersion) {
+            this(codec, signer, clock, store, voucherSigner, domainVersion, null);
+        }
     }
 
     /** Session terms chosen by the consumer. */
@@ -56,6 +65,7 @@ public final class ConsumerSession extends SessionBase {
     private Amount base;
     private Amount lastSigned;
     private BigInteger delivered = BigInteger.ZERO;
+    private Signature closeSignature;
 
     private ConsumerSession(Context ctx, Offer offer, String offerJson, AccountId providerKey, Terms terms,
             SessionId id) {
@@ -118,6 +128,22 @@ public final class ConsumerSession extends SessionBase {
      * @throws ProtocolException refusal; the session is unchanged
      */
     public List<SignedMessage> onMessage(SignedMessage m) {
+        if (m.body() instanceof Body.Close close) {
+            admit(m, SessionMachine.Event.VOUCHER);
+            if (state != SessionState.STOPPED || ourSeq == 0 || !lastOut.contains("\"type\":\"CLOSE\"")) {
+                throw new ProtocolException(ErrorCode.INVALID_STATE, "no CLOSE was asked in this session");
+            }
+            if (ctx.scheme() == null || close.closeSignature() == null
+                    || !close.channel().equals(terms.channel())
+                    || !close.finalCumulative().equals(lastSigned.units())) {
+                throw new ProtocolException(ErrorCode.INVALID_STATE, "CLOSE answer does not match the request");
+            }
+            CloseSigner.verify(ctx.scheme(), terms.channel(), lastSigned, close.closeSignature(), offer.payee());
+            accepted(m);
+            closeSignature = close.closeSignature();
+            persist();
+            return List.of();
+        }
         SessionMachine.Event event = eventOf(m);
         if (m.body().type() == MessageType.ERROR) {
             codec.verify(m, peer);
@@ -227,6 +253,23 @@ public final class ConsumerSession extends SessionBase {
         detail = "resumed by consumer";
         persist();
         return send(new Body.Resume());
+    }
+
+    /**
+     * Asks the provider to close the channel cooperatively at the latest signed amount (after STOP). The provider's
+     * answer carries its close signature ({@link #closeSignature()}), which with the latest stored voucher lets the
+     * payer close the channel on chain at once.
+     */
+    public SignedMessage close() {
+        if (state != SessionState.STOPPED) {
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "stop the session before closing the channel");
+        }
+        return send(new Body.Close(terms.channel(), lastSigned.units(), null));
+    }
+
+    /** The provider's cooperative close signature, once received and verified. */
+    public java.util.Optional<Signature> closeSignature() {
+        return java.util.Optional.ofNullable(closeSignature);
     }
 
     /** Local stop. */

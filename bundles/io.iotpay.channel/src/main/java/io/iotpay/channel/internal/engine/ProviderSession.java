@@ -44,9 +44,19 @@ public final class ProviderSession extends SessionBase {
         NONE, PEER, LOCAL, CREDIT, DEPOSIT
     }
 
-    /** Collaborators of a provider session. */
+    /**
+     * Collaborators of a provider session. {@code closeSigner} signs cooperative closes as the payee (null: CLOSE is
+     * refused with INVALID_STATE).
+     */
     public record Context(MessageCodec codec, MessageSigner signer, Clock clock, ChannelStore store,
-            VoucherVerifier verifier, Function<ChannelId, Optional<Channel>> chain, Duration meterInterval) {
+            VoucherVerifier verifier, Function<ChannelId, Optional<Channel>> chain, Duration meterInterval,
+            CloseSigner closeSigner) {
+
+        /** Context without cooperative close. */
+        public Context(MessageCodec codec, MessageSigner signer, Clock clock, ChannelStore store,
+                VoucherVerifier verifier, Function<ChannelId, Optional<Channel>> chain, Duration meterInterval) {
+            this(codec, signer, clock, store, verifier, chain, meterInterval, null);
+        }
     }
 
     private final Context ctx;
@@ -106,6 +116,11 @@ public final class ProviderSession extends SessionBase {
         }
         if (ch.state() != ChannelState.OPEN) {
             throw new ProtocolException(ErrorCode.INVALID_STATE, "channel " + os.channel() + " is " + ch.state());
+        }
+        Optional<ChannelRecord> local = ctx.store().channel(os.channel(), SessionRole.PROVIDER);
+        if (local.isPresent() && local.get().state() != ChannelState.OPEN) {
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "channel " + os.channel() + " is "
+                    + local.get().state() + " here (cooperative close agreed)");
         }
         if (ch.deposit().isLessThan(offer.minimumDeposit())) {
             throw new ProtocolException(ErrorCode.INSUFFICIENT_DEPOSIT, "channel deposit " + ch.deposit()
@@ -213,6 +228,9 @@ public final class ProviderSession extends SessionBase {
      * @throws ProtocolException refusal; the session is unchanged
      */
     public List<SignedMessage> onMessage(SignedMessage m) {
+        if (m.body() instanceof Body.Close close) {
+            return onClose(m, close);
+        }
         SessionMachine.Event event = eventOf(m);
         if (event == null || event == SessionMachine.Event.START || event == SessionMachine.Event.RECEIPT) {
             if (m.body().type() == MessageType.ERROR) {
@@ -329,6 +347,40 @@ public final class ProviderSession extends SessionBase {
         }
         persist();
         return out;
+    }
+
+    /**
+     * Cooperative close, asked by the consumer after STOP: the provider agrees to any final amount from its latest
+     * voucher up to the deposit (the consumer submits its own voucher for it with the provider's close signature),
+     * marks the channel CLOSING (no new session on it) and answers with its CloseIntent signature.
+     */
+    private List<SignedMessage> onClose(SignedMessage m, Body.Close close) {
+        admit(m, SessionMachine.Event.VOUCHER); // signature, sequence; VOUCHER is legal wherever CLOSE may come
+        if (state != SessionState.STOPPED) {
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "CLOSE is allowed after STOP, the session is "
+                    + state);
+        }
+        if (!close.channel().equals(channelRecord.id())) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_CHANNEL, "CLOSE for channel " + close.channel()
+                    + " in a session on channel " + channelRecord.id());
+        }
+        if (ctx.closeSigner() == null) {
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "this provider does not close cooperatively");
+        }
+        Amount fin = Amount.ofUnits(close.finalCumulative(), offer.price().asset());
+        if (fin.isLessThan(lastVoucher)) {
+            throw new ProtocolException(ErrorCode.REPLAYED, "final amount " + fin.units()
+                    + " is below the latest voucher " + lastVoucher.units());
+        }
+        if (fin.isGreaterThan(deposit)) {
+            throw new ProtocolException(ErrorCode.ABOVE_DEPOSIT, "final amount " + fin.units()
+                    + " is above the deposit " + deposit.units());
+        }
+        io.iotpay.api.wallet.Signature sig = ctx.closeSigner().sign(channelRecord.id(), fin);
+        accepted(m);
+        ctx.store().putChannel(channelRecord.with(deposit.units(), ChannelMachine.next(ChannelState.OPEN,
+                ChannelMachine.Event.CLOSE_STARTED), clock.instant()));
+        return List.of(send(new Body.Close(channelRecord.id(), fin.units(), sig)));
     }
 
     /** Local pause (operator or shell). */

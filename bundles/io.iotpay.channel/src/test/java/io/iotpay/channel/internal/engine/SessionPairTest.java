@@ -330,6 +330,31 @@ class SessionPairTest {
     }
 
     @Test
+    void cooperativeCloseAfterStopGivesTheConsumerThePayeesCloseSignature() {
+        fixture("0.3", "0.001", "0", "1");
+        Fixture.Pair p = f.pair(Fixture.eth("1"), Fixture.eth("0"));
+        for (int i = 0; i < 5; i++) {
+            p.step();
+        }
+        // not before STOP
+        refused(ErrorCode.INVALID_STATE, p.consumer::close);
+        refused(ErrorCode.INVALID_STATE, () -> p.provider.onMessage(fromConsumer(p,
+                new Body.Close(f.channel, p.provider.lastVoucher().units(), null))));
+        p.toProvider(List.of(p.consumer.stop()));
+        // a final amount below the latest voucher is refused
+        refused(ErrorCode.REPLAYED, () -> p.provider.onMessage(fromConsumer(p,
+                new Body.Close(f.channel, BigInteger.ONE, null))));
+        p.toProvider(List.of(p.consumer.close()));
+        Signature sig = p.consumer.closeSignature().orElseThrow();
+        assertEquals(f.payee.account(), f.scheme.recoverSigner(f.scheme.closeDigest(f.channel,
+                p.consumer.lastSigned()), sig));
+        assertEquals(io.iotpay.api.channel.ChannelState.CLOSING, f.providerStore.channel(f.channel,
+                SessionRole.PROVIDER).orElseThrow().state());
+        // no new session on a channel the provider agreed to close
+        refused(ErrorCode.INVALID_STATE, () -> f.pair(Fixture.eth("1"), Fixture.eth("0")));
+    }
+
+    @Test
     void priceAboveCapIsRefused() {
         fixture("0.3", "0.001", "0", "1");
         ConsumerSession.Terms terms = new ConsumerSession.Terms(f.payer.account(), f.channel, f.deposit,

@@ -85,6 +85,12 @@ class MessageCodecTest {
     }
 
     @Test
+    void closeIntentDigestMatchesEthersTypedDataEncoder() {
+        assertEquals("e0fa2e564ee0709b63b59b46f519c0e21c123fd4221618d553c4c5783c678bcd", Hex.toHexString(
+                Eip712Voucher.closeDigest(CONTRACT, channel, BigInteger.valueOf(123456789))));
+    }
+
+    @Test
     void highSIsRefused() {
         byte[] hash = Secp256k1.keccak256("x".getBytes(StandardCharsets.UTF_8));
         byte[] sig = key.signHash(hash).bytes();

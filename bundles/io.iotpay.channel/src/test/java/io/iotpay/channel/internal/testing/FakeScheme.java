@@ -141,6 +141,6 @@ public final class FakeScheme implements SettlementScheme {
 
     @Override
     public byte[] closeDigest(ChannelId id, Amount finalCumulative) {
-        throw new UnsupportedOperationException();
+        return Eip712Voucher.closeDigest(contract, id, finalCumulative.units());
     }
 }

@@ -82,7 +82,8 @@ public final class Fixture implements AutoCloseable {
 
     public ProviderSession.Context providerContext() {
         return new ProviderSession.Context(codec, providerDevice.messageSigner(), clock, providerStore,
-                VoucherVerifier.of(scheme), scheme::channel, meterInterval);
+                VoucherVerifier.of(scheme), scheme::channel, meterInterval, (ch, fin) -> payee.signHash(
+                        Eip712Voucher.closeDigest(CONTRACT, ch, fin.units())));
     }
 
     public VoucherSigner payerSigner() {
@@ -91,7 +92,8 @@ public final class Fixture implements AutoCloseable {
     }
 
     public ConsumerSession.Context consumerContext(VoucherSigner signer) {
-        return new ConsumerSession.Context(codec, consumerDevice.messageSigner(), clock, consumerStore, signer, "1");
+        return new ConsumerSession.Context(codec, consumerDevice.messageSigner(), clock, consumerStore, signer, "1",
+                scheme);
     }
 
     public ConsumerSession.Terms terms(Amount budget, Amount prepay) {
