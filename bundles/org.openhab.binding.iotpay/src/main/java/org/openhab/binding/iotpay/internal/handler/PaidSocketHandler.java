@@ -266,13 +266,15 @@ public class PaidSocketHandler extends BaseThingHandler implements SessionEventS
             return;
         }
         boolean on = onOff == OnOffType.ON;
-        relayOn = on;
-        if (on == engineWantsOn) {
-            return; // the echo of the engine's own switching, or no change of intent
-        }
         SessionSnapshot s = session;
-        if (s == null) {
+        if (on && !engineWantsOn && !ownerOverride && (s == null || s.state() != SessionState.PAUSED)) {
+            // nothing paid for: the payment gate on the plug's link keeps the plug off, so the relay stays off here
+            logger.debug("Relay ON on {} without a paid session is not counted as delivery", getThing().getUID());
             return;
+        }
+        relayOn = on;
+        if (on == engineWantsOn || s == null) {
+            return; // the echo of the engine's own switching, no change of intent, or no session to act on
         }
         try {
             if (!on && s.state() == SessionState.RUNNING) {

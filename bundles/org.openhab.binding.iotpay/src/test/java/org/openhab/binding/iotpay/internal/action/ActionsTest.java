@@ -105,6 +105,9 @@ class ActionsTest {
         }).when(callback).statusUpdated(eq(bridge), any());
         bridgeHandler.initialize();
         verify(callback, timeout(WAIT_MS)).statusUpdated(eq(bridge), argThat(i -> i.getStatus() == ThingStatus.ONLINE));
+        // the refresh's last step: after it no scheduler thread touches the mocks, so stubbing below is race-free
+        verify(callback, timeout(WAIT_MS)).stateUpdated(eq(new org.openhab.core.thing.ChannelUID(bridge.getUID(),
+                "spent-today")), any());
         walletActions.setThingHandler(bridgeHandler);
         when(purchase.getThing()).thenReturn(org.openhab.core.thing.binding.builder.ThingBuilder
                 .create(IotpayBindingConstants.THING_TYPE_PURCHASE, "neighbour").build());
@@ -125,13 +128,13 @@ class ActionsTest {
     @Test
     void payTransfersTheExactAmountToTheParsedPayee() {
         when(connector.transfer(HOUSE, NEIGHBOUR, eth("0.01"))).thenReturn(TX);
+        when(connector.transfer(HOUSE, NEIGHBOUR, eth("0.5"))).thenReturn(TX);
 
         Map<String, Object> result = WalletActions.pay(walletActions, NEIGHBOUR.toString(), "0.01");
 
         assertEquals(Boolean.TRUE, result.get("success"));
         assertEquals(TX.hash(), result.get("txHash"));
         // a bare address on the wallet's network is accepted too
-        when(connector.transfer(HOUSE, NEIGHBOUR, eth("0.5"))).thenReturn(TX);
         assertEquals(Boolean.TRUE, walletActions.pay(NEIGHBOUR.address(), "0.5").get("success"));
     }
 

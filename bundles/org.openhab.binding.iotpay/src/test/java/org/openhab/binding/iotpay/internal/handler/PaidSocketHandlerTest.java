@@ -123,6 +123,8 @@ class PaidSocketHandlerTest {
         handler.initialize();
         verify(callback, timeout(WAIT_MS)).statusUpdated(eq(handler.getThing()),
                 argThat(i -> i.getStatus() == ThingStatus.ONLINE));
+        // publishOffer's last step: after it the scheduler thread leaves the mocks alone (race-free stubbing)
+        verify(callback, timeout(WAIT_MS)).stateUpdated(eq(ch("earned-today")), any());
         MeteredDevice device = handler.device();
         device.addListener(readings::add);
         return device;
@@ -238,6 +240,19 @@ class PaidSocketHandlerTest {
 
         verify(engine, never()).resume(any());
         verify(engine, never()).pause(any());
+    }
+
+    @Test
+    void relayOnWithoutAnythingPaidDoesNotCountAsOn() {
+        MeteredDevice device = startOnline();
+
+        handler.handleCommand(ch("relay"), OnOffType.ON);
+        assertFalse(device.isOn());
+
+        handler.handleCommand(ch("owner-override"), OnOffType.ON);
+        handler.handleCommand(ch("relay"), OnOffType.ON);
+        assertTrue(device.isOn());
+        verify(engine, never()).resume(any());
     }
 
     @Test

@@ -148,6 +148,7 @@ class WalletBridgeHandlerTest {
         connectors.add(connector, Map.of(ChainConnector.CHAIN_PROPERTY, "eip155:31337"));
         awaitStatus(ThingStatus.ONLINE);
         assertSame(connector, handler.connector());
+        verify(callback, timeout(WAIT_MS)).stateUpdated(eq(new ChannelUID(UID, "spent-today")), any());
 
         clearInvocations(callback);
         connectors.remove(connector, Map.of(ChainConnector.CHAIN_PROPERTY, "eip155:31337"));
