@@ -112,6 +112,31 @@ public final class ConsumerSession extends SessionBase {
         return s;
     }
 
+    /**
+     * Rebuilds a consumer session after a restart from its stored record and the latest voucher it signed. The terms
+     * (budget, cap, prepay) are the caller's configuration and are given again. Re-send {@link #lastSent()} to the
+     * provider afterwards (it refuses it as REPLAYED if it already had it).
+     */
+    public static ConsumerSession restore(Context ctx, SessionRecord rec, Terms terms) {
+        if (rec.role() != SessionRole.CONSUMER || !rec.channel().equals(terms.channel())) {
+            throw new IllegalArgumentException("record " + rec.id() + " is not a consumer session on "
+                    + terms.channel());
+        }
+        SignedMessage om = ctx.codec().decode(rec.offerJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ctx.codec().verify(om, rec.peer());
+        Offer offer = ((Body.OfferBody) om.body()).offer();
+        ConsumerSession s = new ConsumerSession(ctx, offer, rec.offerJson(), rec.peer(), terms, rec.id());
+        s.state = rec.state();
+        s.delivered = rec.delivered();
+        s.base = Amount.ofUnits(rec.base(), offer.price().asset());
+        s.lastSigned = ctx.store().latestVoucher(terms.channel(), SessionRole.CONSUMER)
+                .map(v -> Amount.ofUnits(v.cumulative(), offer.price().asset())).orElse(s.base).max(s.base);
+        s.ourSeq = rec.ourSeq();
+        s.peerSeq = rec.peerSeq();
+        s.lastOut = rec.lastOut();
+        return s;
+    }
+
     /** The OPEN_SESSION message (seq 1). */
     public SignedMessage open(String depositTx) {
         if (ourSeq != 0) {

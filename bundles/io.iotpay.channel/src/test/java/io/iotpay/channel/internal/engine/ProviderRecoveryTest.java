@@ -143,6 +143,43 @@ class ProviderRecoveryTest {
     }
 
     @Test
+    void consumerRestartsAndKeepsPayingWithoutSigningTwice() {
+        f = new Fixture(dir, Fixture.price("0.3"), Fixture.eth("0.001"), Fixture.eth("0"), Fixture.eth("1"),
+                2_000_000);
+        Fixture.Pair p = f.pair(Fixture.eth("1"), Fixture.eth("0"));
+        for (int crash = 0; crash < 3; crash++) {
+            for (int i = 0; i < 5; i++) {
+                p.step();
+            }
+            // the consumer signed and stored a voucher, then died before sending it
+            f.clock.advance(f.meterInterval);
+            List<SignedMessage> receipt = p.provider.tick();
+            List<SignedMessage> lost = p.consumer.onMessage(f.wire(receipt.get(0)));
+            assertEquals(1, lost.size());
+            JdbcChannelStore store = JdbcChannelStore.sqlite(dir.resolve("consumer.db"));
+            reopened.add(store);
+            ConsumerSession.Context old = f.consumerContext(f.payerSigner());
+            ConsumerSession.Context ctx = new ConsumerSession.Context(old.codec(), old.signer(), old.clock(), store,
+                    old.voucherSigner(), old.domainVersion(), old.scheme());
+            ConsumerSession before = p.consumer;
+            p.consumer = ConsumerSession.restore(ctx, store.session(before.id(), SessionRole.CONSUMER)
+                    .orElseThrow(), f.terms(Fixture.eth("1"), Fixture.eth("0")));
+            assertEquals(before.lastSigned(), p.consumer.lastSigned());
+            assertEquals(before.delivered(), p.consumer.delivered());
+            assertEquals(SessionState.RUNNING, p.consumer.state());
+            SignedMessage again = p.consumer.lastSent().orElseThrow();
+            assertEquals(lost.get(0).envelope(), again.envelope());
+            p.toProvider(List.of(again));
+            assertEquals(p.consumer.lastSigned(), p.provider.lastVoucher());
+        }
+        for (int i = 0; i < 5; i++) {
+            p.step();
+        }
+        assertEquals(Credit.owed(f.offer.price(), p.provider.delivered()), p.provider.lastVoucher());
+        assertEquals(p.provider.lastVoucher(), p.consumer.lastSigned());
+    }
+
+    @Test
     void energyDeliveredWhileTheProviderWasDownIsCountedAndCreditChecked() {
         f = new Fixture(dir, Fixture.price("0.3"), Fixture.eth("0.001"), Fixture.eth("0"), Fixture.eth("1"),
                 2_000_000);

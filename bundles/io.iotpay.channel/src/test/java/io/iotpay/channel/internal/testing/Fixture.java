@@ -127,7 +127,7 @@ public final class Fixture implements AutoCloseable {
     /** Provider and consumer connected through the codec; each delivery forwards the replies back and forth. */
     public final class Pair {
         public ProviderSession provider;
-        public final ConsumerSession consumer;
+        public ConsumerSession consumer;
         public boolean consumerAlive = true;
 
         Pair(ProviderSession provider, ConsumerSession consumer) {
