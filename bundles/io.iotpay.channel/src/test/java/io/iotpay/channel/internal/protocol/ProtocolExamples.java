@@ -47,18 +47,25 @@ public final class ProtocolExamples {
                 ps.onMessage(c.decode(c.encode(vouchers.get(0))));
             } catch (io.iotpay.api.channel.ProtocolException e) {
                 SignedMessage err = c.sign(new Envelope(1, MessageType.ERROR, f.providerDevice.account(), cs.id(),
-                        ps.ourSeq() + 1, f.clock.instant()), new Body.Error(e.code(), e.getMessage(),
+                        0, f.clock.instant()), new Body.Error(e.code(), e.getMessage(),
                                 vouchers.get(0).envelope().seq()), f.providerDevice.messageSigner());
                 print("ERROR (provider refusing the replayed voucher)", c.encodePretty(err));
             }
-            SignedMessage topUp = c.sign(new Envelope(1, MessageType.TOP_UP, f.consumerDevice.account(), cs.id(), 9,
+            SignedMessage topUp = c.sign(new Envelope(1, MessageType.TOP_UP, f.consumerDevice.account(), cs.id(), 6,
                     f.clock.instant()), new Body.TopUp(f.channel, new BigInteger("20000000000000000"),
                             "0x" + "cd".repeat(32)), f.consumerDevice.messageSigner());
             print("TOP_UP (consumer)", c.encodePretty(topUp));
-            SignedMessage close = c.sign(new Envelope(1, MessageType.CLOSE, f.consumerDevice.account(), cs.id(), 10,
-                    f.clock.instant()), new Body.Close(f.channel, cs.lastSigned().units(), null),
-                    f.consumerDevice.messageSigner());
-            print("CLOSE (consumer)", c.encodePretty(close));
+            List<SignedMessage> afterStop = ps.onMessage(c.decode(c.encode(stop)));
+            for (SignedMessage m : afterStop) {
+                for (SignedMessage r : cs.onMessage(c.decode(c.encode(m)))) {
+                    ps.onMessage(c.decode(c.encode(r)));
+                }
+            }
+            SignedMessage close = cs.close();
+            print("CLOSE (consumer asks)", c.encodePretty(close));
+            SignedMessage closeAnswer = ps.onMessage(c.decode(c.encode(close))).get(0);
+            print("CLOSE (provider answers)", c.encodePretty(closeAnswer));
+            cs.onMessage(c.decode(c.encode(closeAnswer)));
             print("canonical bytes of the RECEIPT (what is signed, after the tag \"IOTPAY-PEER/1\\n\", without sig)",
                     new String(c.signingPayload(receipts.get(0).envelope(), receipts.get(0).body()),
                             java.nio.charset.StandardCharsets.UTF_8));
