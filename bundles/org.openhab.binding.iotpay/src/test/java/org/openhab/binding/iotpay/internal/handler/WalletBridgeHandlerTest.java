@@ -158,6 +158,21 @@ class WalletBridgeHandlerTest {
     }
 
     @Test
+    void unreachableChainComesBackOnlineOnTheNextRefresh() {
+        reachable(false, "connection refused");
+        connectors.add(connector, Map.of());
+        handler.initialize();
+        awaitStatus(ThingStatus.OFFLINE);
+        verify(callback, never()).statusUpdated(eq(handler.getThing()),
+                argThat(i -> i.getStatus() == ThingStatus.ONLINE));
+
+        reachable(true, "ok");
+        handler.refresh(); // what the periodic job does
+
+        verify(callback).statusUpdated(eq(handler.getThing()), argThat(i -> i.getStatus() == ThingStatus.ONLINE));
+    }
+
+    @Test
     void connectorOfAnotherChainDoesNotBringTheBridgeOnline() {
         ChainConnector bsc = mock(ChainConnector.class);
         when(bsc.chainId()).thenReturn(io.iotpay.api.chain.ChainId.BSC);
