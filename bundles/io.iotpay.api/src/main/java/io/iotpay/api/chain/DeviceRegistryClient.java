@@ -4,6 +4,7 @@ import io.iotpay.api.wallet.Signature;
 
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -74,4 +75,56 @@ public interface DeviceRegistryClient {
      * @return the 32-byte digest
      */
     byte[] transferDigest(String deviceId, AccountId from, AccountId to, BigInteger nonce, Instant deadline);
+
+    /**
+     * Returns the registry contract's account, e.g. to {@link ChainConnector#subscribe subscribe} to its events or to
+     * build the typed data of an ownership transfer.
+     *
+     * @return the contract
+     * @throws UnsupportedOperationException if this client does not expose it (the default)
+     * @since 1.1
+     */
+    default AccountId contract() {
+        throw new UnsupportedOperationException("this device registry client does not expose its contract");
+    }
+
+    /**
+     * Tells whether a certificate hash is valid, revoked or was never anchored, at the latest block.
+     *
+     * @param certHash32 SHA-256 of the certificate (32 bytes)
+     * @return the status
+     * @throws UnsupportedOperationException if this client cannot tell (the default)
+     * @since 1.1
+     */
+    default CertificateStatus certificateStatus(byte[] certHash32) {
+        throw new UnsupportedOperationException("this device registry client cannot report certificate status");
+    }
+
+    /**
+     * Returns the nonce the next ownership transfer of a device must carry (the number of transfers so far).
+     *
+     * @param deviceId the device id
+     * @return the nonce, {@code >= 0}
+     * @throws UnsupportedOperationException if this client cannot tell (the default)
+     * @since 1.1
+     */
+    default BigInteger transferNonce(String deviceId) {
+        throw new UnsupportedOperationException("this device registry client cannot report transfer nonces");
+    }
+
+    /**
+     * Reads, from the chain's event log, every ownership event of a device from the first block to the latest, in
+     * chain order: {@code DeviceRegistered} (fields {@code deviceId}, {@code owner}) and {@code OwnershipTransferred}
+     * (fields {@code deviceId}, {@code from}, {@code to}, {@code nonce}). Addresses are lower-case hex text, the nonce a
+     * {@code java.math.BigInteger}. The caller replays them to rebuild (and check) the ownership chain without trusting
+     * any single read of {@link #ownerOf}.
+     *
+     * @param deviceId the device id
+     * @return the events, oldest first; empty if the device was never registered
+     * @throws UnsupportedOperationException if this client cannot read events (the default)
+     * @since 1.1
+     */
+    default List<ChainEvent> ownershipEvents(String deviceId) {
+        throw new UnsupportedOperationException("this device registry client cannot read ownership events");
+    }
 }

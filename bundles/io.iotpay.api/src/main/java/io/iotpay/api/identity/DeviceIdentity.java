@@ -56,4 +56,19 @@ public interface DeviceIdentity {
      * @return the certificates
      */
     List<DeviceCertificate> certificates();
+
+    /**
+     * Returns the full ownership chain of a device, rebuilt from the on-chain registry's events and checked step by
+     * step (each transfer starts at the previous owner and consumes the next nonce). Its last record's owner equals
+     * {@link #ownerOf}.
+     *
+     * @param deviceId the device
+     * @return the records, registration first; empty if the device was never registered
+     * @throws IllegalStateException if the events do not form a consistent chain
+     * @throws UnsupportedOperationException if the implementation cannot read history (the default)
+     * @since 1.1
+     */
+    default List<OwnershipRecord> history(String deviceId) {
+        throw new UnsupportedOperationException("ownership history is not available");
+    }
 }

@@ -6,9 +6,11 @@ import io.iotpay.api.chain.TxHash;
 import io.iotpay.api.chain.TxReceipt;
 import io.iotpay.api.identity.DeviceCertificate;
 import io.iotpay.api.identity.DeviceIdentity;
+import io.iotpay.api.identity.OwnershipRecord;
 import io.iotpay.api.identity.VerificationResult;
 import io.iotpay.api.wallet.AccountInfo;
 import io.iotpay.api.wallet.Wallet;
+import io.iotpay.pki.internal.owner.OwnershipTransfers;
 import io.iotpay.pki.internal.x509.TrustPolicy;
 
 import java.nio.file.Path;
@@ -36,6 +38,9 @@ import org.osgi.service.metatype.annotations.Designate;
 public final class DeviceIdentityComponent implements DeviceIdentity {
 
     private final PkiService pki;
+    private final ChainConnector chain;
+    private final Wallet wallet;
+    private final Duration txTimeout;
 
     /**
      * @param chain the chain whose device registry is used
@@ -45,6 +50,9 @@ public final class DeviceIdentityComponent implements DeviceIdentity {
     @Activate
     public DeviceIdentityComponent(@Reference(name = "chain") ChainConnector chain, @Reference Wallet wallet,
             PkiConfig config) {
+        this.chain = chain;
+        this.wallet = wallet;
+        this.txTimeout = Duration.ofSeconds(config.registryTimeoutSeconds());
         this.pki = new PkiService(settings(config, System.getenv(PkiConfig.PASSPHRASE_ENV),
                 System.getProperty("karaf.data")), chain.deviceRegistry(), wallet::signPersonalMessage,
                 tx -> awaitSuccess(chain, tx, Duration.ofSeconds(config.registryTimeoutSeconds())),
@@ -119,8 +127,37 @@ public final class DeviceIdentityComponent implements DeviceIdentity {
         return pki.certificates();
     }
 
+    @Override
+    public List<OwnershipRecord> history(String deviceId) {
+        return pki.history(deviceId);
+    }
+
     /** @return the core service (same bundle only) */
-    PkiService pki() {
+    public PkiService pki() {
         return pki;
+    }
+
+    /** @return the wallet (same bundle only: the shell commands) */
+    public Wallet wallet() {
+        return wallet;
+    }
+
+    /** @return the chain connector whose registry is used */
+    public ChainConnector chain() {
+        return chain;
+    }
+
+    /** @return ownership transfers through the registry, signed by the wallet */
+    public OwnershipTransfers transfers() {
+        return new OwnershipTransfers(chain.deviceRegistry(), wallet::signTypedData);
+    }
+
+    /**
+     * Waits for a registry transaction to be mined and succeed.
+     *
+     * @param tx the transaction
+     */
+    public void awaitSuccess(TxHash tx) {
+        awaitSuccess(chain, tx, txTimeout);
     }
 }

@@ -6,8 +6,10 @@ import io.iotpay.api.chain.TxHash;
 import io.iotpay.api.device.DeviceIds;
 import io.iotpay.api.identity.DeviceCertificate;
 import io.iotpay.api.identity.DeviceIdentity;
+import io.iotpay.api.identity.OwnershipRecord;
 import io.iotpay.api.identity.VerificationResult;
 import io.iotpay.api.wallet.Signature;
+import io.iotpay.pki.internal.owner.OwnershipHistory;
 import io.iotpay.pki.internal.tls.TlsContexts;
 import io.iotpay.pki.internal.x509.CertificateVerifier;
 import io.iotpay.pki.internal.x509.Crypto;
@@ -346,5 +348,119 @@ public final class PkiService implements DeviceIdentity {
     /** @return the settings */
     public Settings settings() {
         return settings;
+    }
+
+    /**
+     * Creates the owner CA explicitly (instead of lazily on first issue).
+     *
+     * @param name CN of the CA, or null for the configured {@code caName}
+     * @param owner the owner account, or null for the configured owner / the wallet's first account
+     * @return the new CA
+     * @throws IllegalStateException if a CA exists already or no passphrase / owner is available
+     */
+    public synchronized OwnerCa createCa(String name, AccountId owner) {
+        if (OwnerCa.exists(settings.folder())) {
+            throw new IllegalStateException("an owner CA exists already in " + settings.folder()
+                    + " (see iotpay:ca-show); it is never replaced by this command");
+        }
+        if (!hasPassphrase()) {
+            throw new IllegalStateException("the owner CA key cannot be protected: set the environment variable "
+                    + PkiConfig.PASSPHRASE_ENV + " or 'passphrase' in configuration " + PkiConfig.PID);
+        }
+        AccountId o = owner != null ? owner : settings.owner().or(defaultOwner).orElseThrow(
+                () -> new IllegalStateException("no owner account for the CA: pass --owner, configure 'owner' in "
+                        + PkiConfig.PID + " or create a wallet account on the chain"));
+        OwnerCa created = OwnerCa.create(name == null || name.isBlank() ? settings.caName() : name, o,
+                clock.instant().minusSeconds(60), settings.caValidity());
+        created.save(settings.folder(), settings.passphrase());
+        ca = created;
+        rebuildVerifier();
+        return created;
+    }
+
+    /** @return the own CA certificate (public; readable without the passphrase), empty if there is no CA yet */
+    public Optional<X509Certificate> caCertificate() {
+        Path caPem = settings.folder().resolve(OwnerCa.CERT_FILE);
+        return Files.isRegularFile(caPem) ? Optional.of(OwnerCa.loadCertificate(settings.folder())) : Optional.empty();
+    }
+
+    /**
+     * The current (most recent) certificate chain of a device issued here.
+     *
+     * @param deviceId the device
+     * @return leaf first, then the CA; empty if none was issued here
+     */
+    public Optional<List<X509Certificate>> chain(String deviceId) {
+        return current(deviceId).map(Stored::chain);
+    }
+
+    /**
+     * The PKCS#12 file of a device's current key (encrypted with the PKI passphrase).
+     *
+     * @param deviceId the device
+     * @return the file
+     */
+    public Optional<Path> keyFile(String deviceId) {
+        return current(deviceId).map(Stored::keyFile).filter(Files::isRegularFile);
+    }
+
+    /** @return the key-file passphrase (copy), for re-encrypting exports within this bundle */
+    char[] passphrase() {
+        return settings.passphrase().clone();
+    }
+
+    /**
+     * Adds a CA certificate to {@code <folder>/trusted} (used in LISTED_CAS and ANY_ANCHORED) and reloads the trust
+     * policy.
+     *
+     * @param name file name stem, {@code [A-Za-z0-9._-]{1,64}}
+     * @param caCert a self-signed CA certificate
+     * @return the written file
+     */
+    public synchronized Path trust(String name, X509Certificate caCert) {
+        if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("trusted CA name \"" + name + "\" must match [A-Za-z0-9._-]{1,64}");
+        }
+        if (caCert.getBasicConstraints() < 0) {
+            throw new IllegalArgumentException("certificate " + caCert.getSubjectX500Principal().getName()
+                    + " is not a CA certificate (basicConstraints CA:FALSE): only CAs can be trusted");
+        }
+        try {
+            caCert.verify(caCert.getPublicKey());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("certificate " + caCert.getSubjectX500Principal().getName()
+                    + " is not self-signed: import the root CA");
+        }
+        Path dir = settings.folder().resolve("trusted");
+        SecureFiles.ensureOwnerOnlyDir(dir);
+        Path file = dir.resolve(name + ".pem");
+        if (Files.exists(file)) {
+            throw new IllegalArgumentException("a trusted CA named " + name + " exists already: " + file);
+        }
+        SecureFiles.writeOwnerOnly(file, Pem.encode(caCert));
+        rebuildVerifier();
+        return file;
+    }
+
+    /**
+     * Rebuilds the ownership chain of a device offline from the registry's events ({@link OwnershipHistory}).
+     */
+    @Override
+    public List<OwnershipRecord> history(String deviceId) {
+        DeviceIds.require(deviceId);
+        if (registry == null) {
+            throw new IllegalStateException("no on-chain device registry available: cannot read ownership history");
+        }
+        return OwnershipHistory.replay(deviceId, registry.ownershipEvents(deviceId));
+    }
+
+    /** @return the registry, or null */
+    public DeviceRegistryClient registry() {
+        return registry;
+    }
+
+    /** @return the status cache's freshness setting */
+    public Duration cacheFreshness() {
+        return settings.cacheFreshness();
     }
 }

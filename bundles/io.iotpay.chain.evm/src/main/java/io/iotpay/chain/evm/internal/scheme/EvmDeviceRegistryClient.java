@@ -3,24 +3,38 @@ package io.iotpay.chain.evm.internal.scheme;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Bool;
+import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.abi.datatypes.generated.Uint64;
 import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.utils.Numeric;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.iotpay.api.chain.AccountId;
+import io.iotpay.api.chain.CertificateStatus;
+import io.iotpay.api.chain.ChainEvent;
 import io.iotpay.api.chain.DeviceRegistryClient;
 import io.iotpay.api.chain.TxHash;
 import io.iotpay.api.wallet.Signature;
 import io.iotpay.chain.evm.internal.EvmChain;
 import io.iotpay.chain.evm.internal.abi.Abi;
+import io.iotpay.chain.evm.internal.abi.AbiEventDecoder;
 import io.iotpay.chain.evm.internal.abi.ContractArtifact;
+import io.iotpay.chain.evm.internal.events.EventDecoder;
+import io.iotpay.chain.evm.internal.rpc.JsonRpcClient;
 
 /**
  * Client of {@code DeviceRegistry.sol}. Device ids: a {@code 0x}+64-hex id is used as the bytes32 as is; any other
@@ -56,6 +70,7 @@ public final class EvmDeviceRegistryClient implements DeviceRegistryClient {
     }
 
     /** @return the contract */
+    @Override
     public AccountId contract() {
         return contract;
     }
@@ -108,6 +123,7 @@ public final class EvmDeviceRegistryClient implements DeviceRegistryClient {
     }
 
     /** @return the nonce the next ownership transfer of this device must carry */
+    @Override
     public BigInteger transferNonce(String deviceId) {
         return (BigInteger) evm.call(contract, Abi.call(artifact.function("transferNonce"),
                 Abi.bytes32(deviceKey(deviceId))), new TypeReference<Uint256>() { }).get(0).getValue();
@@ -142,5 +158,56 @@ public final class EvmDeviceRegistryClient implements DeviceRegistryClient {
         }
         int v = sig[64] & 0xff;
         return v < 27 ? v + 27 : v;
+    }
+
+    @Override
+    public CertificateStatus certificateStatus(byte[] certHash32) {
+        @SuppressWarnings("rawtypes")
+        List<org.web3j.abi.datatypes.Type> r = evm.call(contract, Abi.call(artifact.function("certificate"),
+                Abi.bytes32(hash32(certHash32))), new TypeReference<Bytes32>() { }, new TypeReference<Address>() { },
+                new TypeReference<Uint64>() { }, new TypeReference<Uint64>() { });
+        long anchored = ((BigInteger) r.get(2).getValue()).longValueExact();
+        long revoked = ((BigInteger) r.get(3).getValue()).longValueExact();
+        if (anchored == 0) {
+            return new CertificateStatus(CertificateStatus.State.NOT_ANCHORED, Optional.empty(), Optional.empty());
+        }
+        Optional<Instant> at = Optional.of(Instant.ofEpochSecond(anchored));
+        return revoked == 0 ? new CertificateStatus(CertificateStatus.State.VALID, at, Optional.empty())
+                : new CertificateStatus(CertificateStatus.State.REVOKED, at, Optional.of(Instant.ofEpochSecond(revoked)));
+    }
+
+    /**
+     * One {@code eth_getLogs} over [deployment block, latest] filtered by the contract, the two ownership event
+     * topics and the device key (topic 1 of both events). Nodes that limit the range of {@code eth_getLogs} need a
+     * configured deployment block ({@code logsFromBlock}).
+     */
+    @Override
+    public List<ChainEvent> ownershipEvents(String deviceId) {
+        String key = Numeric.toHexString(deviceKey(deviceId));
+        Map<String, Object> filter = new LinkedHashMap<>();
+        filter.put("address", contract.address());
+        filter.put("fromBlock", JsonRpcClient.hex(Math.max(0, evm.logsFromBlock())));
+        filter.put("toBlock", "latest");
+        filter.put("topics", List.of(List.of(
+                Numeric.toHexString(artifact.event("DeviceRegistered").topic0()),
+                Numeric.toHexString(artifact.event("OwnershipTransferred").topic0())), key));
+        JsonNode logs = evm.rpc().call("eth_getLogs", filter);
+        EventDecoder decoder = new AbiEventDecoder(artifact);
+        List<ChainEvent> out = new ArrayList<>();
+        for (JsonNode log : logs) {
+            if (log.path("removed").asBoolean(false)) {
+                continue;
+            }
+            List<String> topics = new ArrayList<>();
+            log.path("topics").forEach(t -> topics.add(t.asText()));
+            EventDecoder.Decoded d = decoder.decode(topics, log.path("data").asText("0x"));
+            out.add(new ChainEvent(evm.chain(), contract, d.name(), JsonRpcClient.quantity(log.get("blockNumber")),
+                    log.get("blockHash").asText().toLowerCase(Locale.ROOT),
+                    log.get("transactionHash").asText().toLowerCase(Locale.ROOT),
+                    (int) JsonRpcClient.quantity(log.get("logIndex")), d.fields(), false));
+        }
+        out.sort((a, b) -> a.blockNumber() != b.blockNumber() ? Long.compare(a.blockNumber(), b.blockNumber())
+                : Integer.compare(a.logIndex(), b.logIndex()));
+        return out;
     }
 }
