@@ -8,7 +8,10 @@ import io.iotpay.api.chain.AccountId;
 import io.iotpay.api.chain.DeviceRegistryClient;
 import io.iotpay.api.chain.TxHash;
 import io.iotpay.api.chain.TxReceipt;
+import io.iotpay.api.chain.CertificateStatus;
+import io.iotpay.api.chain.ChainEvent;
 import io.iotpay.api.identity.DeviceCertificate;
+import io.iotpay.api.identity.OwnershipRecord;
 import io.iotpay.api.identity.VerificationResult;
 import io.iotpay.api.identity.VerificationResult.Status;
 import io.iotpay.api.wallet.Signature;
@@ -18,6 +21,8 @@ import io.iotpay.chain.evm.internal.EvmSettings;
 import io.iotpay.devnet.internal.AnvilProcess;
 import io.iotpay.devnet.internal.DevnetDeployer;
 import io.iotpay.devnet.internal.SimpleRpc;
+import io.iotpay.pki.internal.owner.OwnershipHistory;
+import io.iotpay.pki.internal.owner.OwnershipTransfers;
 import io.iotpay.pki.internal.x509.Fixtures;
 import io.iotpay.pki.internal.x509.PaymentKeyLink;
 import io.iotpay.pki.internal.x509.TrustPolicy;
@@ -130,6 +135,13 @@ class RegistryOnAnvilTest {
         VerificationResult revoked = pki.verify(c.pem());
         assertEquals(Status.REVOKED, revoked.status(), revoked.detail());
         assertTrue(revoked.detail().contains(device), revoked.detail());
+        // the registry tells revoked from never anchored (isValid cannot)
+        CertificateStatus status = registry.certificateStatus(c.sha256());
+        assertEquals(CertificateStatus.State.REVOKED, status.state());
+        assertTrue(!status.revokedAt().orElseThrow().isBefore(status.anchoredAt().orElseThrow()));
+        byte[] never = new byte[32];
+        never[0] = 7;
+        assertEquals(CertificateStatus.State.NOT_ANCHORED, registry.certificateStatus(never).state());
     }
 
     @Test
@@ -171,6 +183,108 @@ class RegistryOnAnvilTest {
                 Instant.now().plus(Duration.ofDays(1)));
         VerificationResult r = pki.verify(List.of(d.cert(), d.ca()));
         assertEquals(Status.NOT_ANCHORED, r.status(), r.detail());
+        assertEquals(List.of(), pki.history(device), "an unregistered device has no history");
+    }
+
+    /** Signs typed data the way the wallet does: its own EIP-712 encoder, then the key. */
+    private static OwnershipTransfers transfers() {
+        return new OwnershipTransfers(connector.deviceRegistry(), (account, data) -> PaymentKeyLink.signDigest(
+                KEYS.get(account.address()), eip712Digest(data)));
+    }
+
+    /** The wallet's own EIP-712 encoder (the same conversion as {@code WalletService.signTypedData}). */
+    private static byte[] eip712Digest(io.iotpay.api.wallet.TypedData data) {
+        Map<String, List<io.iotpay.wallet.internal.eip712.Eip712.Field>> types = new java.util.LinkedHashMap<>();
+        data.types().forEach((k, v) -> types.put(k, v.stream()
+                .map(f -> new io.iotpay.wallet.internal.eip712.Eip712.Field(f.name(), f.type())).toList()));
+        return io.iotpay.wallet.internal.eip712.Eip712.digest(new io.iotpay.wallet.internal.eip712.Eip712.TypedData(
+                types, data.primaryType(), data.domain(), data.message()));
+    }
+
+    @Test
+    void ownershipHistoryReplayedFromEventsEqualsOwnerOfAfterEveryTransfer() {
+        PkiService pki = service(dir, owner, Duration.ZERO);
+        String device = unique("heirloom");
+        String other = unique("bystander");
+        pki.issue(device, payment, Duration.ofDays(1));
+        pki.issue(other, payment, Duration.ofDays(1));
+        DeviceRegistryClient registry = connector.deviceRegistry();
+        OwnershipTransfers t = transfers();
+        List<AccountId> expected = new ArrayList<>(List.of(owner));
+        assertEquals(expected, pki.history(device).stream().map(OwnershipRecord::to).toList());
+        AccountId current = owner;
+        AccountId k0 = Fixtures.account(Fixtures.KEY0);
+        AccountId k2 = Fixtures.account(Fixtures.KEY2);
+        // every owner sends the transfer away from itself: give each gas money
+        for (AccountId a : List.of(owner, k0, k2)) {
+            new SimpleRpc(anvil.rpcUri()).call("anvil_setBalance", a.address(), "0x56bc75e2d63100000");
+        }
+        for (AccountId next : List.of(k2, k0, owner, k2)) {
+            OwnershipTransfers.Terms terms = t.terms(device, next, Instant.now().plus(Duration.ofHours(1)));
+            t.submit(terms, t.sign(terms, current), t.sign(terms, next), RegistryOnAnvilTest::mined);
+            // another device's transfer in between must not leak into this device's history
+            if (next.equals(k0)) {
+                OwnershipTransfers.Terms o = t.terms(other, k2, Instant.now().plus(Duration.ofHours(1)));
+                t.submit(o, t.sign(o, owner), t.sign(o, k2), RegistryOnAnvilTest::mined);
+            }
+            expected.add(next);
+            current = next;
+            List<OwnershipRecord> h = pki.history(device);
+            assertEquals(expected, h.stream().map(OwnershipRecord::to).toList());
+            assertEquals(registry.ownerOf(device), OwnershipHistory.owner(h), "replayed owner == ownerOf");
+            assertEquals(BigInteger.valueOf(h.size() - 1), registry.transferNonce(device));
+            for (int i = 1; i < h.size(); i++) {
+                assertEquals(Optional.of(h.get(i - 1).to()), h.get(i).from(), "each transfer starts at the owner");
+                assertEquals(Optional.of(BigInteger.valueOf(i - 1)), h.get(i).nonce());
+            }
+        }
+        assertTrue(pki.history(device).get(0).registration());
+        assertEquals(List.of(owner, k2), pki.history(other).stream().map(OwnershipRecord::to).toList());
+        assertEquals(registry.ownerOf(other), OwnershipHistory.owner(pki.history(other)));
+
+        // one signature missing (the current owner's twice) is refused before anything is sent
+        OwnershipTransfers.Terms terms = t.terms(device, owner, Instant.now().plus(Duration.ofHours(1)));
+        Signature fromSig = t.sign(terms, current);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> t.submit(terms, fromSig, fromSig, RegistryOnAnvilTest::mined));
+        assertTrue(e.getMessage().contains("new owner"), e.getMessage());
+        assertEquals(Optional.of(current), registry.ownerOf(device));
+        assertEquals(expected.size(), pki.history(device).size());
+    }
+
+    @Test
+    void historyFromASubscriptionReplaysToTheSameChain() throws Exception {
+        PkiService pki = service(dir, owner, Duration.ZERO);
+        String device = unique("streamed");
+        pki.issue(device, payment, Duration.ofDays(1));
+        OwnershipTransfers t = transfers();
+        AccountId k2 = Fixtures.account(Fixtures.KEY2);
+        OwnershipTransfers.Terms terms = t.terms(device, k2, Instant.now().plus(Duration.ofHours(1)));
+        t.submit(terms, t.sign(terms, owner), t.sign(terms, k2), RegistryOnAnvilTest::mined);
+        DeviceRegistryClient registry = connector.deviceRegistry();
+        String key = OwnershipTransfers.deviceKey(device);
+        List<ChainEvent> seen = new CopyOnWriteArrayList<>();
+        long head = connector.status().headBlock();
+        // from genesis: block 0's hash is whatever the node says, a wrong one only makes the poller re-read block 0
+        try (io.iotpay.api.chain.Subscription sub = connector.subscribe(registry.contract(),
+                new io.iotpay.api.chain.BlockCursor(0, genesisHash()), e -> {
+                    if (key.equals(e.fields().get("deviceId"))) {
+                        seen.add(e);
+                    }
+                })) {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (sub.cursor().blockNumber() < head && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            assertTrue(sub.cursor().blockNumber() >= head, "subscription caught up");
+        }
+        List<OwnershipRecord> fromSubscription = OwnershipHistory.replay(device, seen);
+        assertEquals(pki.history(device), fromSubscription);
+        assertEquals(registry.ownerOf(device), OwnershipHistory.owner(fromSubscription));
+    }
+
+    private static String genesisHash() {
+        return new SimpleRpc(anvil.rpcUri()).call("eth_getBlockByNumber", "0x0", false).path("hash").asText();
     }
 
     @Test

@@ -133,7 +133,14 @@ public final class OwnershipTransfers {
             throw new IllegalArgumentException(party + " is neither the current owner " + t.from()
                     + " nor the new owner " + t.to());
         }
-        Signature s = signer.sign(party, typedData(t));
+        Signature s;
+        try {
+            s = signer.sign(party, typedData(t));
+        } catch (io.iotpay.api.wallet.SpendingRefusedException e) {
+            throw new IllegalStateException("the wallet refused to sign the OwnershipTransfer typed data for " + party
+                    + " (" + e.getMessage() + "); the wallet's typed-data policy must allow OwnershipTransfer in the"
+                    + " IOTPAY domain (it moves no money)", e);
+        }
         check(t, s, party, party.equals(t.from()) ? "current owner" : "new owner");
         return s;
     }
