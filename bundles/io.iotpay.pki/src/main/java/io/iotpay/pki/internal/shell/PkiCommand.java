@@ -75,7 +75,7 @@ abstract class PkiCommand implements Action {
 
     static String device(String argument, String value) {
         if (value == null || !DeviceIds.PATTERN.matcher(value).matches()) {
-            throw new IllegalArgumentException("argument " + argument + ": \"" + value
+            throw new IllegalArgumentException(kind(argument) + ": \"" + value
                     + "\" is not a device id (expected 1 to 128 characters of A-Z a-z 0-9 . _ : -)");
         }
         return value;
@@ -84,21 +84,21 @@ abstract class PkiCommand implements Action {
     /** A wallet account by alias, address or CAIP-10. */
     AccountInfo walletAccount(String argument, String value) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("argument " + argument + ": expected a wallet account alias or address");
+            throw new IllegalArgumentException(kind(argument) + ": expected a wallet account alias or address");
         }
         Optional<AccountInfo> a = wallet.account(value);
         if (a.isEmpty() && value.contains(":")) {
             AccountId id = parseCaip10(argument, value);
             a = wallet.accounts().stream().filter(i -> i.account().equals(id)).findFirst();
         }
-        return a.orElseThrow(() -> new IllegalArgumentException("argument " + argument + ": no account \"" + value
+        return a.orElseThrow(() -> new IllegalArgumentException(kind(argument) + ": no account \"" + value
                 + "\" in the wallet (see iotpay:wallet-list)"));
     }
 
     /** Any account: a wallet alias, a CAIP-10 id, or a 0x address on {@code chain}. */
     AccountId anyAccount(String argument, String value, ChainId chain) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("argument " + argument + ": expected a wallet alias, a CAIP-10 account"
+            throw new IllegalArgumentException(kind(argument) + ": expected a wallet alias, a CAIP-10 account"
                     + " or a 0x address");
         }
         Optional<AccountInfo> a = wallet.account(value);
@@ -111,7 +111,7 @@ abstract class PkiCommand implements Action {
         try {
             return AccountId.of(chain, value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("argument " + argument + ": \"" + value + "\" is neither a wallet alias,"
+            throw new IllegalArgumentException(kind(argument) + ": \"" + value + "\" is neither a wallet alias,"
                     + " a CAIP-10 account nor an address on " + chain + " (" + e.getMessage() + ")");
         }
     }
@@ -120,7 +120,7 @@ abstract class PkiCommand implements Action {
         try {
             return AccountId.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("argument " + argument + ": \"" + value
+            throw new IllegalArgumentException(kind(argument) + ": \"" + value
                     + "\" is not a CAIP-10 account such as eip155:31337:0x... (" + e.getMessage() + ")");
         }
     }
@@ -143,14 +143,19 @@ abstract class PkiCommand implements Action {
             try {
                 d = Duration.parse(value == null ? "" : value.trim().toUpperCase(Locale.ROOT));
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("argument " + argument + ": \"" + value
+                throw new IllegalArgumentException(kind(argument) + ": \"" + value
                         + "\" is not a duration (expected e.g. 365d, 12h, 90m, 30s, 2y or ISO-8601 P30D)");
             }
         }
         if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException("argument " + argument + ": duration \"" + value + "\" must be positive");
+            throw new IllegalArgumentException(kind(argument) + ": duration \"" + value + "\" must be positive");
         }
         return d;
+    }
+
+    /** "option --x" or "argument x". */
+    static String kind(String argument) {
+        return (argument.startsWith("--") ? "option " : "argument ") + argument;
     }
 
     static String sha256Hex(X509Certificate c) {
