@@ -86,10 +86,12 @@ class PkiShellIT {
     void issueVerifyExportRevokeAndOwnershipThroughTheShell() throws Exception {
         // the PKI component is up once the devnet connector and the wallet are (the commands need it)
         awaitCommand("iotpay:cert-list", Duration.ofSeconds(150));
-        String owner = address(runtime.execute("iotpay:wallet-create household --chain eip155:31337"
-                + " --show-mnemonic"));
-        String plug = address(awaitCommand("iotpay:wallet-create plug-account --chain eip155:31337",
-                Duration.ofSeconds(10)));
+        // Karaf: options before arguments
+        runtime.execute("iotpay:wallet-create --chain eip155:31337 --show-mnemonic household");
+        runtime.execute("iotpay:wallet-create --chain eip155:31337 plug-account");
+        String owner = address(runtime.execute("iotpay:wallet-address household"));
+        String plug = address(runtime.execute("iotpay:wallet-address plug-account"));
+        assertFalse(owner.equals(plug));
 
         // owner CA
         String ca = runtime.execute("iotpay:ca-create --owner household");
@@ -107,14 +109,14 @@ class PkiShellIT {
         assertTrue(badDevice.getMessage().contains("argument device") && badDevice.getMessage().contains("expected"),
                 badDevice.getMessage());
         IllegalStateException badValidity = assertThrows(IllegalStateException.class,
-                () -> runtime.execute("iotpay:cert-issue plug-1 plug-account --validity soon"));
+                () -> runtime.execute("iotpay:cert-issue --validity soon plug-1 plug-account"));
         assertTrue(badValidity.getMessage().contains("--validity"), badValidity.getMessage());
         IllegalStateException badAccount = assertThrows(IllegalStateException.class,
                 () -> runtime.execute("iotpay:cert-issue plug-1 nobody"));
         assertTrue(badAccount.getMessage().contains("argument account"), badAccount.getMessage());
 
         // issue: anchored on chain (the devnet funds the owner account within seconds, so retry until it has gas)
-        String issued = awaitCommand("iotpay:cert-issue plug-1 plug-account --validity 30d", Duration.ofSeconds(90));
+        String issued = awaitCommand("iotpay:cert-issue --validity 30d plug-1 plug-account", Duration.ofSeconds(90));
         assertEquals("eip155:31337:" + plug, field(issued, "Payment account"));
         assertEquals("eip155:31337:" + owner, field(issued, "Owner"));
         assertTrue(field(issued, "On chain").startsWith("anchored"), issued);

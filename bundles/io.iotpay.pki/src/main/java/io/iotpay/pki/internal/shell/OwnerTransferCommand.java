@@ -18,9 +18,9 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
  * {@code iotpay:owner-transfer}: transfers a device to a new owner with both owners' EIP-712 signatures.
  * <ul>
  * <li>Both accounts in this wallet: one command signs twice and sends.</li>
- * <li>New owner elsewhere: the new owner runs {@code owner-transfer <device> <to> --sign-only --deadline <epoch>}
+ * <li>New owner elsewhere: the new owner runs {@code owner-transfer --sign-only --deadline <epoch> <device> <to>}
  * on its node and hands over the printed signature; the current owner runs
- * {@code owner-transfer <device> <to> --deadline <epoch> --to-signature <hex>}.</li>
+ * {@code owner-transfer --deadline <epoch> --to-signature <hex> <device> <to>}.</li>
  * </ul>
  * Every signature is checked against the registry's digest before sending; the contract checks them again.
  */
@@ -84,8 +84,8 @@ public class OwnerTransferCommand extends PkiCommand {
             keyValues("Device", d, "From", from.toString(), "To", target.toString(), "Nonce",
                     terms.nonce().toString(), "Deadline", Long.toString(dl.getEpochSecond()), "New owner's signature",
                     s.toHex());
-            out.println("Hand the signature to the current owner: iotpay:owner-transfer " + d + " "
-                    + target + " --deadline " + dl.getEpochSecond() + " --to-signature " + s.toHex());
+            out.println("Hand the signature to the current owner: iotpay:owner-transfer --deadline "
+                    + dl.getEpochSecond() + " --to-signature " + s.toHex() + " " + d + " " + target);
             return;
         }
         requireInWallet(from, "device", "the current owner sends the transfer");
@@ -100,8 +100,8 @@ public class OwnerTransferCommand extends PkiCommand {
             }
         } else {
             requireInWallet(target, "to", "without --to-signature the new owner must sign here; otherwise have it"
-                    + " run iotpay:owner-transfer " + d + " " + target + " --sign-only --deadline "
-                    + dl.getEpochSecond());
+                    + " run iotpay:owner-transfer --sign-only --deadline " + dl.getEpochSecond() + " " + d + " "
+                    + target);
             toSig = transfers.sign(terms, target);
         }
         TxHash tx = transfers.submit(terms, fromSig, toSig, waiter);
