@@ -10,6 +10,7 @@ import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
@@ -17,6 +18,7 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
  * content when the retry carries a valid {@value PaidVoucherHeader#NAME} header.
  */
 @Component(service = Servlet.class)
+@HttpWhiteboardServletName("iotpay-paid")
 @HttpWhiteboardServletPattern(PaidServlet.PATTERN)
 public final class PaidServlet extends HttpServlet {
 

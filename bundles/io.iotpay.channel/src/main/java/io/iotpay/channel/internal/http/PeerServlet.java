@@ -11,10 +11,12 @@ import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /** The peer protocol endpoint {@code /iotpay/peer/*} on the HTTP whiteboard (routes in {@link PeerRoutes}). */
 @Component(service = Servlet.class)
+@HttpWhiteboardServletName("iotpay-peer")
 @HttpWhiteboardServletPattern(PeerServlet.PATTERN)
 public final class PeerServlet extends HttpServlet {
 

@@ -62,6 +62,7 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final ChannelStore store;
     private final ChannelNode node;
+    private final boolean endpointConfigured;
 
     @Activate
     public ChannelEngineComponent(@Reference Wallet wallet, ChannelEngineConfig config, BundleContext context) {
@@ -70,6 +71,7 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
         URI endpoint = URI.create(config.endpoint().isBlank()
                 ? "http://127.0.0.1:" + (port == null ? "8181" : port.trim()) + "/iotpay/peer"
                 : config.endpoint().trim());
+        this.endpointConfigured = !config.endpoint().isBlank();
         MessageCodec codec = new MessageCodec();
         long tick = Math.max(10, config.tickMs());
         ChannelNode.Settings settings = new ChannelNode.Settings(Duration.ofMillis(tick),
@@ -82,6 +84,39 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
                 id -> Optional.ofNullable(devices.get(id)), this::fire,
                 new HttpPeerClient(codec, Duration.ofSeconds(15)), settings);
         LOG.info("IOTPAY channel engine started; peer endpoint {}", endpoint);
+        runtimes.forEach(this::httpRuntime);
+    }
+
+    private final List<org.osgi.framework.ServiceReference<?>> runtimes = new CopyOnWriteArrayList<>();
+
+    /** Without a configured endpoint, offers name the HTTP runtime's own address (osgi.http.endpoint). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            service = org.osgi.service.http.runtime.HttpServiceRuntime.class, updated = "updatedHttpRuntime")
+    void bindHttpRuntime(org.osgi.framework.ServiceReference<?> runtime) {
+        runtimes.add(runtime);
+        httpRuntime(runtime);
+    }
+
+    void updatedHttpRuntime(org.osgi.framework.ServiceReference<?> runtime) {
+        httpRuntime(runtime);
+    }
+
+    void unbindHttpRuntime(org.osgi.framework.ServiceReference<?> runtime) {
+        runtimes.remove(runtime);
+    }
+
+    private void httpRuntime(org.osgi.framework.ServiceReference<?> runtime) {
+        if (endpointConfigured || node == null) {
+            return;
+        }
+        Object p = runtime.getProperty("osgi.http.endpoint");
+        String first = p instanceof String s ? s : p instanceof String[] a && a.length > 0 ? a[0]
+                : p instanceof java.util.Collection<?> c && !c.isEmpty() ? String.valueOf(c.iterator().next()) : null;
+        if (first != null && first.contains("://")) {
+            String base = first.endsWith("/") ? first.substring(0, first.length() - 1) : first;
+            node.endpoint(URI.create(base + "/iotpay/peer"));
+            LOG.info("Peer endpoint {}", node.endpoint());
+        }
     }
 
     static ChannelStore openStore(ChannelEngineConfig config) {

@@ -151,6 +151,7 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
     private final Map<SessionId, SessionSnapshot> seen = new ConcurrentHashMap<>();
     private volatile ProviderNode provider;
     private volatile AccountId providerKey;
+    private volatile URI endpoint;
 
     public ChannelNode(Wallet wallet, Function<ChainId, Optional<ChainConnector>> chains, ChannelStore store,
             Function<String, Optional<MeteredDevice>> devices, Consumer<SessionEvent> events, PeerTransport transport,
@@ -162,6 +163,7 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         this.events = Objects.requireNonNull(events, "events");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.endpoint = settings.endpoint();
         this.workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 daemon("iotpay-channel"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("iotpay-channel-tick"));
@@ -226,11 +228,21 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         random.nextBytes(idBytes);
         Offer offer = new Offer("offer-" + HexFormat.of().formatHex(idBytes), payee, deviceId, price,
                 scheme.contract(), scheme.id(), minimumDeposit, creditWindow, creditWindow, settings.offerValidity(),
-                settings.endpoint(), null, MessageCodec.VERSION);
+                endpoint, null, MessageCodec.VERSION);
         node.publish(offer, device);
         offers.put(offer.offerId(), offer);
         LOG.info("Published offer {} for device {} at {}", offer.offerId(), deviceId, price);
         return offer;
+    }
+
+    /** Sets the peer endpoint published in new offers (the HTTP runtime's address, once known). */
+    public void endpoint(URI endpoint) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    }
+
+    /** The peer endpoint published in new offers. */
+    public URI endpoint() {
+        return endpoint;
     }
 
     @Override
@@ -275,10 +287,22 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
                 toOutbox(r.envelope().session(), List.of(r));
             }
         }
+        java.util.Set<SessionId> touched = new java.util.HashSet<>();
         for (SignedMessage r : replies) {
             if (r.envelope().session() != null) {
-                p.session(r.envelope().session()).ifPresent(s -> observe(s.snapshot()));
+                touched.add(r.envelope().session());
             }
+        }
+        try {
+            SessionId in = codec.decode(json).envelope().session();
+            if (in != null) {
+                touched.add(in);
+            }
+        } catch (ProtocolException e) {
+            // malformed: already answered with an ERROR
+        }
+        for (SessionId id : touched) {
+            p.session(id).ifPresent(s -> observe(s.snapshot()));
         }
         return replies;
     }
@@ -738,11 +762,7 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
 
     @Override
     public SessionSnapshot stop(SessionId id) {
-        SessionSnapshot s = local(id, b -> b.session.stop(), ProviderSession::stop);
-        if (s.role() == SessionRole.PROVIDER && settings.settleInterval() != null) {
-            workers.execute(this::settleSafely);
-        }
-        return s;
+        return local(id, b -> b.session.stop(), ProviderSession::stop);
     }
 
     private SessionSnapshot local(SessionId id, Function<Buyer, SignedMessage> consumerOp,
@@ -954,7 +974,12 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
 
     private void observe(SessionSnapshot now) {
         SessionSnapshot before = seen.put(now.id(), now);
-        for (SessionEvent.Type t : SessionEvents.diff(before, now)) {
+        List<SessionEvent.Type> types = SessionEvents.diff(before, now);
+        if (now.role() == SessionRole.PROVIDER && now.state() == SessionState.STOPPED && !types.isEmpty()) {
+            // a stopped session's final voucher arrives after the STOP: claim when the stop and when it lands
+            workers.execute(this::settleSafely);
+        }
+        for (SessionEvent.Type t : types) {
             try {
                 events.accept(new SessionEvent(now.id(), t, now));
             } catch (RuntimeException e) {
