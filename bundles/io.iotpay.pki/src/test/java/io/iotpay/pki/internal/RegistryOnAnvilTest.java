@@ -135,6 +135,7 @@ class RegistryOnAnvilTest {
         VerificationResult revoked = pki.verify(c.pem());
         assertEquals(Status.REVOKED, revoked.status(), revoked.detail());
         assertTrue(revoked.detail().contains(device), revoked.detail());
+        assertTrue(revoked.detail().contains("was revoked in the on-chain registry at"), revoked.detail());
         // the registry tells revoked from never anchored (isValid cannot)
         CertificateStatus status = registry.certificateStatus(c.sha256());
         assertEquals(CertificateStatus.State.REVOKED, status.state());
@@ -184,6 +185,19 @@ class RegistryOnAnvilTest {
         VerificationResult r = pki.verify(List.of(d.cert(), d.ca()));
         assertEquals(Status.NOT_ANCHORED, r.status(), r.detail());
         assertEquals(List.of(), pki.history(device), "an unregistered device has no history");
+    }
+
+    @Test
+    void aNeverAnchoredCertificateOfARegisteredDeviceIsNotAnchoredNotRevoked() {
+        PkiService pki = service(dir, owner, Duration.ZERO);
+        String device = unique("twin");
+        pki.issue(device, payment, Duration.ofDays(1));
+        // a second certificate for the same (registered) device from the same CA, never anchored
+        Fixtures.Device d = Fixtures.device(pki.ca(), device, Fixtures.KEY0, Instant.now().minusSeconds(5),
+                Instant.now().plus(Duration.ofDays(1)));
+        VerificationResult r = pki.verify(List.of(d.cert(), d.ca()));
+        assertEquals(Status.NOT_ANCHORED, r.status(), r.detail());
+        assertTrue(r.detail().contains("never anchored"), r.detail());
     }
 
     /** Signs typed data the way the wallet does: its own EIP-712 encoder, then the key. */

@@ -179,6 +179,19 @@ public final class CertificateVerifier {
                 return VerificationResult.of(Status.NOT_ANCHORED, who + " is not registered on chain; certificate "
                         + hashHex + " is not anchored" + age, now, s.age());
             }
+            if (s.certificate().isPresent()) {
+                io.iotpay.api.chain.CertificateStatus c = s.certificate().get();
+                if (c.state() == io.iotpay.api.chain.CertificateStatus.State.NOT_ANCHORED) {
+                    return VerificationResult.of(Status.NOT_ANCHORED, who + " is registered on chain (owner "
+                            + s.owner().get() + ") but certificate " + hashHex + " was never anchored for it" + age,
+                            now, s.age());
+                }
+                if (c.state() == io.iotpay.api.chain.CertificateStatus.State.REVOKED) {
+                    return VerificationResult.of(Status.REVOKED, who + ": certificate " + hashHex
+                            + " was revoked in the on-chain registry at " + c.revokedAt().orElseThrow() + age, now,
+                            s.age());
+                }
+            }
             return VerificationResult.of(Status.REVOKED, who + ": certificate " + hashHex
                     + " is revoked (or was never anchored) in the on-chain registry" + age, now, s.age());
         }

@@ -1,6 +1,7 @@
 package io.iotpay.pki.internal.x509;
 
 import io.iotpay.api.chain.AccountId;
+import io.iotpay.api.chain.CertificateStatus;
 import io.iotpay.api.chain.DeviceRegistryClient;
 
 import java.time.Clock;
@@ -27,11 +28,16 @@ public final class RegistryStatusCache {
      * @param owner the device's current owner, empty if the device is unknown
      * @param fetchedAt when the registry was asked
      * @param age how old the data was when it was used
+     * @param certificate the registry's record of an invalid certificate (revoked or never anchored, with times), if
+     *        the registry client can tell ({@code DeviceRegistryClient.certificateStatus}, API 1.1); empty for valid
+     *        certificates and clients that cannot tell
      */
-    public record Status(boolean certificateValid, Optional<AccountId> owner, Instant fetchedAt, Duration age) {
+    public record Status(boolean certificateValid, Optional<AccountId> owner, Instant fetchedAt, Duration age,
+            Optional<CertificateStatus> certificate) {
     }
 
-    private record Entry(boolean valid, Optional<AccountId> owner, Instant fetchedAt) {
+    private record Entry(boolean valid, Optional<AccountId> owner, Instant fetchedAt,
+            Optional<CertificateStatus> certificate) {
     }
 
     private final DeviceRegistryClient registry;
@@ -69,11 +75,20 @@ public final class RegistryStatusCache {
                 || freshness.isZero()) {
             boolean valid = registry.isValid(certHash);
             Optional<AccountId> owner = registry.ownerOf(deviceId);
-            e = new Entry(valid, owner, now);
+            Optional<CertificateStatus> record = Optional.empty();
+            if (!valid) {
+                try {
+                    record = Optional.of(registry.certificateStatus(certHash));
+                } catch (UnsupportedOperationException older) {
+                    // a registry client without certificateStatus: revoked and never anchored look alike
+                }
+            }
+            e = new Entry(valid, owner, now, record);
             entries.put(key, e);
         }
         Duration age = Duration.between(e.fetchedAt(), now);
-        return new Status(e.valid(), e.owner(), e.fetchedAt(), age.isNegative() ? Duration.ZERO : age);
+        return new Status(e.valid(), e.owner(), e.fetchedAt(), age.isNegative() ? Duration.ZERO : age,
+                e.certificate());
     }
 
     /**
