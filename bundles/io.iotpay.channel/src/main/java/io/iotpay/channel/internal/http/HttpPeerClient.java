@@ -66,7 +66,7 @@ public final class HttpPeerClient implements PeerTransport {
             throw new UncheckedIOException(new IOException("interrupted"));
         }
         java.util.Map<String, String> h = new java.util.HashMap<>();
-        r.headers().firstValue(PaidVoucherHeader.PAID).ifPresent(v -> h.put(PaidVoucherHeader.PAID, v));
+        r.headers().firstValue("X-IOTPAY-Credit").ifPresent(v -> h.put("X-IOTPAY-Credit", v));
         return new HttpReply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), h);
     }
 

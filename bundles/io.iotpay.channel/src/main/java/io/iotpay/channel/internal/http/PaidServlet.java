@@ -15,7 +15,7 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
 
 /**
  * Resources sold per request, {@code GET /iotpay/paid/<offerId>}: {@code 402 Payment Required} with the offer, the
- * content when the retry carries a valid {@value PaidVoucherHeader#NAME} header.
+ * content when the retry carries a valid {@code X-IOTPAY-Voucher} header.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletName("iotpay-paid")
@@ -36,7 +36,7 @@ public final class PaidServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        PeerServlet.write(resp, route(gateway, req.getPathInfo(), req.getHeader(PaidVoucherHeader.NAME)));
+        PeerServlet.write(resp, route(gateway, req.getPathInfo(), req.getHeader("X-IOTPAY-Voucher")));
     }
 
     /** Routing shared with the tests' JDK server. */

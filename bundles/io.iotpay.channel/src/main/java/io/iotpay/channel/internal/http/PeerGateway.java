@@ -39,7 +39,7 @@ public interface PeerGateway {
      * voucher header, the content once the voucher pays for this request.
      *
      * @param offerId the offer of the resource
-     * @param voucherHeader the {@value PaidVoucherHeader#NAME} header, or null
+     * @param voucherHeader the {@code X-IOTPAY-Voucher} header, or null
      */
     HttpReply paid(String offerId, String voucherHeader);
 }

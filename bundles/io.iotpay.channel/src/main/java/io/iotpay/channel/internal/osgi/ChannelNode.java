@@ -60,13 +60,14 @@ import io.iotpay.api.wallet.VoucherDomain;
 import io.iotpay.api.wallet.Wallet;
 import io.iotpay.channel.internal.engine.ConsumerSession;
 import io.iotpay.channel.internal.engine.Credit;
+import io.iotpay.channel.internal.engine.PayPerRequestGate;
+import io.iotpay.channel.internal.engine.SettlementWatcher;
 import io.iotpay.channel.internal.engine.ProviderNode;
 import io.iotpay.channel.internal.engine.ProviderSession;
 import io.iotpay.channel.internal.engine.VoucherSigner;
 import io.iotpay.channel.internal.engine.VoucherVerifier;
 import io.iotpay.channel.internal.http.HttpReply;
 import io.iotpay.channel.internal.http.PaidResource;
-import io.iotpay.channel.internal.http.PaidVoucherHeader;
 import io.iotpay.channel.internal.http.PeerGateway;
 import io.iotpay.channel.internal.http.PeerTransport;
 import io.iotpay.channel.internal.protocol.Body;
@@ -600,6 +601,10 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Object paidLock = new Object();
+    private final Map<String, PayPerRequestGate> gates = new ConcurrentHashMap<>();
+
+    /** Response header of a served paid request: the credit left on the channel, in base units. */
+    public static final String CREDIT_HEADER = "X-IOTPAY-Credit";
 
     @Override
     public HttpReply paid(String offerId, String voucherHeader) {
@@ -608,110 +613,45 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         if (offer == null || p == null || offer.price().unit() != MeteringUnit.REQUEST) {
             return HttpReply.problem(404, "UNKNOWN_OFFER", "no resource is sold per request under " + offerId);
         }
-        SignedMessage om = p.offer(offerId).orElseThrow();
         MeteredDevice device = devices.apply(offer.deviceId()).orElse(null);
         if (!(device instanceof PaidResource resource)) {
             return HttpReply.problem(503, "UNAVAILABLE", "resource " + offer.deviceId() + " is not available");
         }
-        if (voucherHeader == null) {
-            return paymentRequired(om, offer, null);
+        PayPerRequestGate gate = gates.computeIfAbsent(offerId, k -> new PayPerRequestGate(codec, clock, store,
+                this::verifyVoucher, this::chainChannel, p.offer(offerId).orElseThrow()));
+        PayPerRequestGate.Decision d = gate.check(voucherHeader);
+        if (d instanceof PayPerRequestGate.PaymentRequired pr) {
+            return HttpReply.json(402, codec.encode(pr.offer()));
         }
-        Amount cumulative;
-        try {
-            PaidVoucherHeader v = PaidVoucherHeader.decode(voucherHeader);
-            cumulative = acceptRequestVoucher(offer, v);
-        } catch (ProtocolException e) {
-            return paymentRequired(om, offer, e);
+        if (d instanceof PayPerRequestGate.Refused r) {
+            SignedMessage error = codec.sign(new io.iotpay.channel.internal.protocol.Envelope(MessageCodec.VERSION,
+                    MessageType.ERROR, providerKey, null, 0, clock.instant()), new Body.Error(r.error().code(),
+                    r.error().getMessage(), 0), MessageSigner.of(wallet, providerKey));
+            return HttpReply.json(r.httpStatus(), io.iotpay.channel.internal.http.MessageLists.encode(codec,
+                    List.of(p.offer(offerId).orElseThrow(), error)));
         }
+        PayPerRequestGate.Serve serve = (PayPerRequestGate.Serve) d;
         byte[] body = resource.serve();
-        return new HttpReply(200, resource.contentType(), body, Map.of(PaidVoucherHeader.PAID,
-                cumulative.units().toString()));
+        return new HttpReply(200, resource.contentType(), body, Map.of(CREDIT_HEADER,
+                serve.credit().units().toString()));
     }
 
-    /** What one request costs under an offer. */
-    static Amount requestCost(Offer offer) {
-        return Credit.owed(offer.price(), BigInteger.valueOf(offer.price().unit().subunitsPerUnit()));
-    }
-
-    private Amount acceptRequestVoucher(Offer offer, PaidVoucherHeader v) {
-        Asset asset = offer.price().asset();
-        Amount cost = requestCost(offer);
-        synchronized (paidLock) {
-            Channel ch = chainChannel(v.channel()).orElseThrow(() -> new ProtocolException(ErrorCode.UNKNOWN_CHANNEL,
-                    "channel " + v.channel() + " does not exist on chain"));
-            if (!ch.payee().equals(offer.payee()) || !ch.payer().equals(v.payer()) || !ch.asset().equals(asset)
-                    || !ch.contract().equals(offer.contract())) {
-                throw new ProtocolException(ErrorCode.UNKNOWN_CHANNEL, "channel " + v.channel()
-                        + " is not a channel from " + v.payer() + " to " + offer.payee() + " in " + asset.symbol());
-            }
-            if (ch.state() != ChannelState.OPEN) {
-                throw new ProtocolException(ErrorCode.INVALID_STATE, "channel " + v.channel() + " is " + ch.state());
-            }
-            Amount cumulative = Amount.ofUnits(v.cumulative(), asset);
-            if (cumulative.isGreaterThan(ch.deposit())) {
-                throw new ProtocolException(ErrorCode.ABOVE_DEPOSIT, "voucher cumulative " + cumulative.units()
-                        + " is above the channel deposit " + ch.deposit().units());
-            }
-            Amount held = store.latestVoucher(v.channel(), SessionRole.PROVIDER)
-                    .map(x -> Amount.ofUnits(x.cumulative(), asset)).orElse(ch.claimed()).max(ch.claimed());
-            if (!cumulative.isGreaterThan(held)) {
-                throw new ProtocolException(ErrorCode.REPLAYED, "voucher cumulative " + cumulative.units()
-                        + " is not above the latest accepted " + held.units());
-            }
-            if (cumulative.minus(held).isLessThan(cost)) {
-                throw new ProtocolException(ErrorCode.CREDIT_EXHAUSTED, "voucher adds " + cumulative.minus(held).units()
-                        + " but one request costs " + cost.units());
-            }
-            if (store.channel(v.channel(), SessionRole.PROVIDER).isEmpty()) {
-                store.putChannel(new ChannelRecord(ch.id(), SessionRole.PROVIDER, ch.scheme(), ch.contract(),
-                        ch.payer(), ch.payee(), asset, ch.deposit().units(), ChannelState.OPEN, clock.instant()));
-            }
-            verifyVoucher(v.channel(), cumulative, v.signature(), ch.payer());
-            if (!store.commitVoucher(new StoredVoucher(v.channel(), SessionRole.PROVIDER, cumulative.units(),
-                    v.signature(), clock.instant()))) {
-                throw new ProtocolException(ErrorCode.REPLAYED, "an equal or higher voucher is already stored");
-            }
-            return cumulative;
-        }
-    }
-
-    private HttpReply paymentRequired(SignedMessage om, Offer offer, ProtocolException refusal) {
-        try {
-            com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
-            o.set("offer", JSON.readTree(codec.encode(om)));
-            o.put("cost", requestCost(offer).units().toString());
-            o.put("header", PaidVoucherHeader.NAME);
-            if (refusal != null) {
-                o.put("code", refusal.code().name());
-                o.put("message", refusal.getMessage());
-            }
-            return new HttpReply(402, "application/json", JSON.writeValueAsBytes(o), Map.of());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The answer to a paid request (consumer side). */
-    public record PaidResponse(int status, byte[] body, Amount cumulative, ChannelId channel) {
+    /** The answer to a paid request (consumer side), with the voucher header that was sent. */
+    public record PaidResponse(int status, byte[] body, Amount cumulative, ChannelId channel, String header) {
     }
 
     /**
      * Consumer: GETs a resource sold per request; on 402 verifies the offer, opens or reuses a channel (deposit
      * {@code deposit}), signs and stores a voucher for one more request and retries with it.
      *
-     * @throws ProtocolException PRICE_ABOVE_CAP, ABOVE_DEPOSIT (channel used up), MALFORMED
+     * @throws ProtocolException PRICE_ABOVE_CAP, MALFORMED
      */
     public PaidResponse buyRequest(URI resource, AccountId payer, Amount deposit, Price maxPrice) {
         HttpReply first = transport.get(resource, Map.of());
         if (first.status() != 402) {
-            return new PaidResponse(first.status(), first.body(), null, null);
+            return new PaidResponse(first.status(), first.body(), null, null, null);
         }
-        SignedMessage om;
-        try {
-            om = codec.decode(JSON.writeValueAsBytes(JSON.readTree(first.body()).get("offer")));
-        } catch (java.io.IOException | RuntimeException e) {
-            throw new ProtocolException(ErrorCode.MALFORMED, "402 answer without a readable offer: " + e.getMessage());
-        }
+        SignedMessage om = codec.decode(first.body());
         if (om.body().type() != MessageType.OFFER) {
             throw new ProtocolException(ErrorCode.MALFORMED, "402 answer carries " + om.body().type());
         }
@@ -723,7 +663,7 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
                     + " is above the cap " + maxPrice);
         }
         Asset asset = offer.price().asset();
-        Amount cost = requestCost(offer);
+        Amount cost = offer.price().amount();
         ChainConnector c = connector(asset.chain());
         SettlementScheme scheme = c.settlementSchemes().stream()
                 .filter(s -> s.contract().equals(offer.contract()) && s.id().equals(offer.scheme())).findFirst()
@@ -742,9 +682,12 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
             // durable before it leaves this node
             store.commitVoucher(new StoredVoucher(ch.id(), SessionRole.CONSUMER, cumulative.units(), sig,
                     clock.instant()));
-            HttpReply paid = transport.get(resource, Map.of(PaidVoucherHeader.NAME,
-                    new PaidVoucherHeader(ch.id(), cumulative.units(), payer, sig).encode()));
-            return new PaidResponse(paid.status(), paid.body(), cumulative, ch.id());
+            SignedMessage vm = codec.sign(new io.iotpay.channel.internal.protocol.Envelope(MessageCodec.VERSION,
+                    MessageType.VOUCHER, payer, SessionId.random(), 1, clock.instant()),
+                    new Body.VoucherBody(ch.id(), cumulative.units(), sig, 0), MessageSigner.of(wallet, payer));
+            String header = PayPerRequestGate.headerValue(codec, vm);
+            HttpReply paid = transport.get(resource, Map.of(PayPerRequestGate.HEADER, header));
+            return new PaidResponse(paid.status(), paid.body(), cumulative, ch.id(), header);
         }
     }
 
@@ -908,38 +851,21 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
      * @return the claim transactions (mined)
      */
     public synchronized List<TxHash> settle() {
-        Map<String, List<Voucher>> batches = new LinkedHashMap<>();
-        Map<String, ChannelRecord> firstOf = new LinkedHashMap<>();
-        for (ChannelRecord r : store.channels()) {
-            if (r.role() != SessionRole.PROVIDER) {
-                continue;
-            }
-            Optional<StoredVoucher> v = store.latestVoucher(r.id(), SessionRole.PROVIDER);
-            Optional<ChainConnector> c = chains.apply(r.asset().chain());
-            if (v.isEmpty() || c.isEmpty()) {
-                continue;
-            }
-            Optional<SettlementScheme> s = schemeOn(c.get(), r);
-            Optional<Channel> ch = s.flatMap(x -> x.channel(r.id()));
-            if (ch.isEmpty() || ch.get().state() == ChannelState.CLOSED || ch.get().state() == ChannelState.SETTLED
-                    || ch.get().claimed().units().compareTo(v.get().cumulative()) >= 0) {
-                continue;
-            }
-            String key = r.asset().chain() + "|" + r.contract() + "|" + r.scheme() + "|" + r.payee() + "|"
-                    + r.asset().toCaip19();
-            batches.computeIfAbsent(key, k -> new ArrayList<>()).add(new Voucher(r.id(), r.contract(),
-                    Amount.ofUnits(v.get().cumulative(), r.asset()), v.get().signature()));
-            firstOf.putIfAbsent(key, r);
-        }
         List<TxHash> out = new ArrayList<>();
-        for (Map.Entry<String, List<Voucher>> e : batches.entrySet()) {
-            ChannelRecord r = firstOf.get(e.getKey());
-            SettlementScheme s = schemeOn(connector(r.asset().chain()), r).orElseThrow();
-            TxHash tx = e.getValue().size() == 1 ? s.claim(r.payee(), e.getValue().get(0))
-                    : s.claimBatch(r.payee(), e.getValue());
-            mined(r.asset().chain(), tx);
-            LOG.info("Claimed {} channel(s) for {} ({})", e.getValue().size(), r.payee(), tx);
-            out.add(tx);
+        Map<String, SettlementScheme> schemes = new LinkedHashMap<>();
+        for (ChannelRecord r : store.channels()) {
+            if (r.role() == SessionRole.PROVIDER) {
+                chains.apply(r.asset().chain()).flatMap(c -> schemeOn(c, r))
+                        .ifPresent(s -> schemes.putIfAbsent(r.asset().chain() + "|" + s.contract(), s));
+            }
+        }
+        for (SettlementScheme s : schemes.values()) {
+            // age zero: anything unclaimed is due now (the engine decides when to settle)
+            for (TxHash tx : new SettlementWatcher(store, s, clock, null, Duration.ZERO).runOnce()) {
+                mined(s.contract().chainId(), tx);
+                LOG.info("Claimed on {} ({})", s.contract(), tx);
+                out.add(tx);
+            }
         }
         return out;
     }

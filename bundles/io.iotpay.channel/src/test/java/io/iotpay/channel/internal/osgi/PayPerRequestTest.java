@@ -9,6 +9,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -16,23 +18,30 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.iotpay.api.channel.ErrorCode;
 import io.iotpay.api.channel.Offer;
 import io.iotpay.api.channel.ProtocolException;
+import io.iotpay.api.channel.SessionId;
 import io.iotpay.api.channel.SessionRole;
 import io.iotpay.api.money.Amount;
 import io.iotpay.api.money.Asset;
 import io.iotpay.api.money.Price;
+import io.iotpay.channel.internal.engine.PayPerRequestGate;
 import io.iotpay.channel.internal.http.HttpPeerClient;
 import io.iotpay.channel.internal.http.HttpReply;
-import io.iotpay.channel.internal.http.PaidVoucherHeader;
+import io.iotpay.channel.internal.http.MessageLists;
+import io.iotpay.channel.internal.protocol.Body;
+import io.iotpay.channel.internal.protocol.Envelope;
 import io.iotpay.channel.internal.protocol.MessageCodec;
+import io.iotpay.channel.internal.protocol.MessageType;
+import io.iotpay.channel.internal.protocol.SignedMessage;
 import io.iotpay.channel.internal.store.StoredVoucher;
+import io.iotpay.channel.internal.testing.Eip712Voucher;
 
-/** A forecast bought per request over real HTTP: 402 with the offer, paid retry, replay refused, claim on anvil. */
+/**
+ * A forecast bought per request over real HTTP on anvil, through the servlet routing and the core's
+ * {@link PayPerRequestGate}: 402 with the signed offer, paid retry, refusals with a signed ERROR, claim on chain.
+ */
 class PayPerRequestTest {
 
     private static final Asset ETH = Asset.DEVNET_ETH;
@@ -43,6 +52,8 @@ class PayPerRequestTest {
     TwoNodes n;
     Offer offer;
     URI resource;
+    final MessageCodec codec = new MessageCodec();
+    HttpPeerClient http;
 
     @BeforeEach
     void start() throws Exception {
@@ -50,6 +61,7 @@ class PayPerRequestTest {
         offer = n.provider.publishOffer("forecast", Price.parse("0.001 ETH/request", ETH), Amount.parse("0", ETH),
                 Amount.parse("0.01", ETH));
         resource = URI.create(n.endpoint.toString().replace("/iotpay/peer", "/iotpay/paid/") + offer.offerId());
+        http = new HttpPeerClient(codec, Duration.ofSeconds(5));
     }
 
     @AfterEach
@@ -58,60 +70,69 @@ class PayPerRequestTest {
     }
 
     @Test
-    void withoutAVoucherTheAnswerIs402WithTheSignedOffer() throws Exception {
-        HttpReply r = new HttpPeerClient(new MessageCodec(), Duration.ofSeconds(5)).get(resource, Map.of());
+    void withoutAVoucherTheAnswerIs402WithTheSignedOffer() {
+        HttpReply r = http.get(resource, Map.of());
         assertEquals(402, r.status());
-        JsonNode body = new ObjectMapper().readTree(r.body());
-        assertEquals("OFFER", body.path("offer").path("type").asText());
-        assertEquals(PaidVoucherHeader.NAME, body.path("header").asText());
-        assertEquals("1000000000000000", body.path("cost").asText());
+        SignedMessage m = codec.decode(r.body());
+        codec.verify(m, null);
+        assertEquals(offer, ((Body.OfferBody) m.body()).offer());
+        assertEquals(404, http.get(URI.create(resource + "-unknown"), Map.of()).status());
     }
 
     @Test
     void threePaidRequestsAreServedAndClaimedOnChain() {
-        ChannelNode.PaidResponse last = null;
         for (int i = 1; i <= 3; i++) {
-            last = n.consumer.buyRequest(resource, n.payer, Amount.parse("0.01", ETH),
+            ChannelNode.PaidResponse r = n.consumer.buyRequest(resource, n.payer, Amount.parse("0.01", ETH),
                     Price.parse("0.002 ETH/request", ETH));
-            assertEquals(200, last.status(), "request " + i);
-            assertEquals("{\"forecast\":\"sunny\"}", new String(last.body(), StandardCharsets.UTF_8));
-            assertEquals(BigInteger.valueOf(i).multiply(new BigInteger("1000000000000000")), last.cumulative().units());
+            assertEquals(200, r.status(), "request " + i + ": " + new String(r.body(), StandardCharsets.UTF_8));
+            assertEquals("{\"forecast\":\"sunny\"}", new String(r.body(), StandardCharsets.UTF_8));
+            assertEquals(BigInteger.valueOf(i).multiply(new BigInteger("1000000000000000")), r.cumulative().units());
         }
         assertEquals(BigInteger.valueOf(3), n.forecast.read().cumulativeSubunits(), "three requests served");
+        assertEquals(1, n.consumer.channels().size(), "one channel for all requests");
         n.provider.settle();
         assertEquals(Amount.parse("0.003", ETH), n.scheme().earnings(n.payee, ETH));
     }
 
     @Test
-    void aReplayedOrUnderpayingOrForgedVoucherGets402WithTheReason() throws Exception {
+    void aReplayedForgedOrMalformedVoucherIsRefusedWithASignedErrorAndNothingIsServed() {
         ChannelNode.PaidResponse first = n.consumer.buyRequest(resource, n.payer, Amount.parse("0.01", ETH),
                 Price.parse("0.001 ETH/request", ETH));
         assertEquals(200, first.status());
-        StoredVoucher v = n.consumer.latestVoucher(first.channel(), SessionRole.CONSUMER).orElseThrow();
-        HttpPeerClient http = new HttpPeerClient(new MessageCodec(), Duration.ofSeconds(5));
-        String replay = new PaidVoucherHeader(first.channel(), v.cumulative(), n.payer, v.signature()).encode();
-        assertRefused(http.get(resource, Map.of(PaidVoucherHeader.NAME, replay)), ErrorCode.REPLAYED);
+        StoredVoucher held = n.provider.latestVoucher(first.channel(), SessionRole.PROVIDER).orElseThrow();
 
-        // a signature over another amount does not recover to the payer
-        String forged = new PaidVoucherHeader(first.channel(), v.cumulative().multiply(BigInteger.TWO), n.payer,
-                v.signature()).encode();
-        assertRefused(http.get(resource, Map.of(PaidVoucherHeader.NAME, forged)), ErrorCode.BAD_SIGNATURE);
-        assertRefused(http.get(resource, Map.of(PaidVoucherHeader.NAME, "not-base64!")), ErrorCode.MALFORMED);
+        assertRefused(http.get(resource, Map.of(PayPerRequestGate.HEADER, first.header())), 402, ErrorCode.REPLAYED);
+
+        // a well-formed message from the payer whose voucher signature is for another amount
+        BigInteger more = held.cumulative().add(new BigInteger("1000000000000000"));
+        SignedMessage forged = codec.sign(new Envelope(MessageCodec.VERSION, MessageType.VOUCHER, n.payer,
+                SessionId.random(), 1, Instant.now()), new Body.VoucherBody(first.channel(), more,
+                        n.consumerWallet.key(n.payer).signHash(Eip712Voucher.digest(n.scheme().contract(),
+                                first.channel(), held.cumulative())), 0),
+                n.consumerWallet.key(n.payer).messageSigner());
+        assertRefused(http.get(resource, Map.of(PayPerRequestGate.HEADER, PayPerRequestGate.headerValue(codec,
+                forged))), 402, ErrorCode.BAD_SIGNATURE);
+        assertRefused(http.get(resource, Map.of(PayPerRequestGate.HEADER, "not-base64!")), 400, ErrorCode.MALFORMED);
+
         assertEquals(BigInteger.ONE, n.forecast.read().cumulativeSubunits(), "nothing served for refused vouchers");
-        assertEquals(v.cumulative(), n.provider.latestVoucher(first.channel(), SessionRole.PROVIDER).orElseThrow()
+        assertEquals(held.cumulative(), n.provider.latestVoucher(first.channel(), SessionRole.PROVIDER).orElseThrow()
                 .cumulative(), "no state change");
     }
 
     @Test
-    void aPriceAboveTheCapIsRefused() {
+    void aPriceAboveTheCapIsRefusedBeforeAnyChannelIsOpened() {
         ProtocolException e = assertThrows(ProtocolException.class, () -> n.consumer.buyRequest(resource, n.payer,
                 Amount.parse("0.01", ETH), Price.parse("0.0005 ETH/request", ETH)));
         assertEquals(ErrorCode.PRICE_ABOVE_CAP, e.code());
         assertTrue(n.consumer.channels().isEmpty());
     }
 
-    private static void assertRefused(HttpReply r, ErrorCode code) throws Exception {
-        assertEquals(402, r.status());
-        assertEquals(code.name(), new ObjectMapper().readTree(r.body()).path("code").asText());
+    private void assertRefused(HttpReply r, int status, ErrorCode code) {
+        assertEquals(status, r.status());
+        List<SignedMessage> ms = MessageLists.decode(codec, r.body());
+        assertEquals(MessageType.OFFER, ms.get(0).body().type());
+        SignedMessage error = ms.get(1);
+        codec.verify(error, n.provider.providerKey().orElseThrow());
+        assertEquals(code, ((Body.Error) error.body()).code());
     }
 }

@@ -124,7 +124,7 @@ final class TwoNodes implements AutoCloseable {
                 try (ex) {
                     HttpReply r = io.iotpay.channel.internal.http.PaidServlet.route(provider,
                             ex.getRequestURI().getPath().substring("/iotpay/paid".length()),
-                            ex.getRequestHeaders().getFirst(io.iotpay.channel.internal.http.PaidVoucherHeader.NAME));
+                            ex.getRequestHeaders().getFirst("X-IOTPAY-Voucher"));
                     ex.getResponseHeaders().set("Content-Type", r.contentType());
                     for (Map.Entry<String, String> h : r.headers().entrySet()) {
                         ex.getResponseHeaders().set(h.getKey(), h.getValue());
