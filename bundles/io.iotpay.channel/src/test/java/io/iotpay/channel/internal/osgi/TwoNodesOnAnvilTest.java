@@ -195,4 +195,28 @@ class TwoNodesOnAnvilTest {
                     LocalVoucherVerifier.digest(n.scheme().contract(), "1", s.channel(), a.units()));
         }
     }
+
+    @Test
+    void malformedJsonAnUnknownVersionAndAForeignSessionAreRefusedWithSignedErrors() throws Exception {
+        publish();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        io.iotpay.channel.internal.protocol.MessageCodec codec = new io.iotpay.channel.internal.protocol.MessageCodec();
+        String[][] cases = {
+            { "{not json", "MALFORMED" },
+            { "{\"v\":2,\"type\":\"STOP\"}", "UNSUPPORTED_VERSION" },
+        };
+        for (String[] c : cases) {
+            java.net.http.HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(
+                    URI.create(n.endpoint + "/messages")).POST(java.net.http.HttpRequest.BodyPublishers.ofString(c[0]))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, r.statusCode(), "refusals are signed protocol answers");
+            List<io.iotpay.channel.internal.protocol.SignedMessage> replies =
+                    io.iotpay.channel.internal.http.MessageLists.decode(codec, r.body());
+            assertEquals(1, replies.size());
+            codec.verify(replies.get(0), n.provider.providerKey().orElseThrow());
+            assertEquals(ErrorCode.valueOf(c[1]),
+                    ((io.iotpay.channel.internal.protocol.Body.Error) replies.get(0).body()).code(), c[0]);
+        }
+        assertTrue(n.provider.sessions().isEmpty(), "no state change");
+    }
 }
