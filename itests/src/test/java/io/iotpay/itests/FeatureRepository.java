@@ -25,6 +25,9 @@ final class FeatureRepository {
     /** The aggregate feature that only groups the others. */
     static final String AGGREGATE = "iotpay";
 
+    /** Features an operator installs on purpose; the distribution does not boot them. */
+    static final Set<String> OPT_IN = Set.of("iotpay-channel-postgresql");
+
     private final Map<String, Set<String>> bundlesByFeature = new LinkedHashMap<>();
 
     FeatureRepository() throws IOException {
@@ -48,6 +51,7 @@ final class FeatureRepository {
     Set<String> features() {
         Set<String> names = new TreeSet<>(bundlesByFeature.keySet());
         names.remove(AGGREGATE);
+        names.removeAll(OPT_IN);
         return names;
     }
 

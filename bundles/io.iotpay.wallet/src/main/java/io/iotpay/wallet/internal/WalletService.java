@@ -483,9 +483,17 @@ public final class WalletService implements Wallet {
         return new Signature(secp.sign(digest, keyOf(a, false), a.publicKey), SignatureScheme.SECP256K1_RECOVERABLE);
     }
 
+    /**
+     * IOTPAY intents that move no money and may be signed as plain typed data: a payee's close intent (it only agrees
+     * to end a channel at an amount it is owed) and a device ownership transfer (the registry needs both owners').
+     * Every other type in the IOTPAY domain (vouchers above all) goes through the spending policy.
+     */
+    static final java.util.Set<String> MONEYLESS_IOTPAY_TYPES = java.util.Set.of("CloseIntent", "OwnershipTransfer");
+
     static boolean isMoneyType(Eip712.TypedData td) {
         return MONEY_TYPES.contains(td.primaryType())
-                || (VoucherDomain.DEFAULT_NAME.equals(td.domain().get("name")) && !"CloseIntent".equals(td.primaryType()));
+                || (VoucherDomain.DEFAULT_NAME.equals(td.domain().get("name"))
+                        && !MONEYLESS_IOTPAY_TYPES.contains(td.primaryType()));
     }
 
     @Override

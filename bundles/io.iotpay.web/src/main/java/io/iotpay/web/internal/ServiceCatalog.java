@@ -45,7 +45,8 @@ public final class ServiceCatalog {
     /**
      * @return every Declarative Services component of an IOTPAY bundle (including the openHAB binding) with its
      *     state: {@code ACTIVE}, {@code SATISFIED}, {@code UNSATISFIED_REFERENCE}, {@code UNSATISFIED_CONFIGURATION},
-     *     {@code FAILED_ACTIVATION} or {@code DISABLED}
+     *     {@code FAILED_ACTIVATION}, {@code DISABLED}, or {@code NOT_CONFIGURED} (requires a configuration nobody has
+     *     given yet)
      */
     public Map<String, String> components() {
         Map<String, String> states = new TreeMap<>();
@@ -61,7 +62,10 @@ public final class ServiceCatalog {
             for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
                 states.merge(description.name, stateName(configuration.state), (a, b) -> a + "," + b);
             }
-            states.putIfAbsent(description.name, "UNSATISFIED_CONFIGURATION");
+            // A component that requires a configuration and has none (a factory PID nobody configured yet, such as a
+            // simulated plug) is waiting for an operator, not broken.
+            states.putIfAbsent(description.name,
+                    "require".equals(description.configurationPolicy) ? "NOT_CONFIGURED" : "UNSATISFIED_CONFIGURATION");
         }
         return states;
     }
