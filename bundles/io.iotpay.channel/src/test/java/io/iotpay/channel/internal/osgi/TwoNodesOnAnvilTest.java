@@ -145,6 +145,9 @@ class TwoNodesOnAnvilTest {
         assertEquals(SessionState.STOPPED, n.provider.session(s.id()).orElseThrow().state());
         BigInteger first = n.consumer.latestVoucher(s.channel(), SessionRole.CONSUMER).orElseThrow().cumulative();
         assertTrue(first.signum() > 0);
+        assertEquals(n.provider.session(s.id()).orElseThrow().owed().units(), first,
+                "a consumer stop still pays the provider's final receipt");
+        assertEquals(first, n.provider.latestVoucher(s.channel(), SessionRole.PROVIDER).orElseThrow().cumulative());
 
         SessionSnapshot second = buy(offer, "0.01");
         assertEquals(s.channel(), second.channel(), "the second session reuses the open channel");
