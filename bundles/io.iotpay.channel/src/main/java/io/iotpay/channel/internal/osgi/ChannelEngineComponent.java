@@ -79,7 +79,7 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
                 Duration.ofSeconds(Math.max(30, config.openWindowSeconds())),
                 Duration.ofSeconds(Math.max(1, config.txTimeoutSeconds())), config.providerAccount(), endpoint,
                 Duration.ofSeconds(Math.max(1, config.offerValiditySeconds())),
-                Duration.ofSeconds(Math.max(0, config.settleIntervalSeconds())), "1");
+                Duration.ofSeconds(Math.max(0, config.settleIntervalSeconds())), "1", stateFile(config));
         this.node = new ChannelNode(wallet, chain -> Optional.ofNullable(connectors.get(chain)), store,
                 id -> Optional.ofNullable(devices.get(id)), this::fire,
                 new HttpPeerClient(codec, Duration.ofSeconds(15)), settings);
@@ -117,6 +117,10 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
             node.endpoint(URI.create(base + "/iotpay/peer"));
             LOG.info("Peer endpoint {}", node.endpoint());
         }
+    }
+
+    static Path stateFile(ChannelEngineConfig config) {
+        return Paths.get(System.getProperty("karaf.data", "data"), "iotpay", "channel", "node.json");
     }
 
     static ChannelStore openStore(ChannelEngineConfig config) {

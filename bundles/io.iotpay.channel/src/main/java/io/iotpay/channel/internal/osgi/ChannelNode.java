@@ -108,10 +108,11 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
      * @param offerValidity how long a published offer holds
      * @param settleInterval how often the provider claims new vouchers on chain; zero = only on stop and on demand
      * @param domainVersion EIP-712 domain version of the settlement contract
+     * @param stateFile where published offers and purchase terms are kept for a restart (null: not kept)
      */
     public record Settings(Duration tick, Duration projection, Duration openWindow, Duration txTimeout,
             String providerAccount, URI endpoint, Duration offerValidity, Duration settleInterval,
-            String domainVersion) {
+            String domainVersion, java.nio.file.Path stateFile) {
         public Settings {
             Objects.requireNonNull(tick, "tick");
             Objects.requireNonNull(projection, "projection");
@@ -126,6 +127,7 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         final AccountId payer;
         final TreeMap<Long, SignedMessage> pending = new TreeMap<>();
         String lastError;
+        SignedMessage resend;
 
         Buyer(ConsumerSession session, URI endpoint, AccountId payer) {
             this.session = session;
@@ -153,6 +155,8 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
     private volatile ProviderNode provider;
     private volatile AccountId providerKey;
     private volatile URI endpoint;
+    private final NodeState state;
+    private final List<SignedMessage> pendingOffers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ChannelNode(Wallet wallet, Function<ChainId, Optional<ChainConnector>> chains, ChannelStore store,
             Function<String, Optional<MeteredDevice>> devices, Consumer<SessionEvent> events, PeerTransport transport,
@@ -165,6 +169,11 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         this.transport = Objects.requireNonNull(transport, "transport");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.endpoint = settings.endpoint();
+        this.state = new NodeState(settings.stateFile());
+        for (String json : state.offers()) {
+            pendingOffers.add(codec.decode(json.getBytes(StandardCharsets.UTF_8)));
+        }
+        restoreBuyers();
         this.workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 daemon("iotpay-channel"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("iotpay-channel-tick"));
@@ -230,8 +239,9 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         Offer offer = new Offer("offer-" + HexFormat.of().formatHex(idBytes), payee, deviceId, price,
                 scheme.contract(), scheme.id(), minimumDeposit, creditWindow, creditWindow, settings.offerValidity(),
                 endpoint, null, MessageCodec.VERSION);
-        node.publish(offer, device);
+        SignedMessage signed = node.publish(offer, device);
         offers.put(offer.offerId(), offer);
+        state.putOffer(offer.offerId(), new String(codec.encode(signed), StandardCharsets.UTF_8));
         LOG.info("Published offer {} for device {} at {}", offer.offerId(), deviceId, price);
         return offer;
     }
@@ -451,6 +461,8 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         ConsumerSession session = ConsumerSession.create(ctx, fetched.message, terms);
         Buyer b = new Buyer(session, offer.endpoint(), payer);
         buyers.put(session.id(), b);
+        state.putPurchase(session.id().value(), new NodeState.Purchase(request.budget().units(),
+                max.amount().units(), max.unit().symbol(), offer.endpoint()));
         synchronized (b) {
             SignedMessage open = session.open(depositTx);
             exchange(b, open);
@@ -589,6 +601,11 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
                 return;
             }
             try {
+                if (b.resend != null) {
+                    SignedMessage m = b.resend;
+                    b.resend = null;
+                    exchange(b, m); // the provider refuses it as REPLAYED if it already had it
+                }
                 receive(b, transport.poll(b.endpoint, b.session.id(), b.session.peerSeq()));
             } catch (UncheckedIOException | ProtocolException e) {
                 LOG.debug("Polling session {} failed: {}", b.session.id(), e.getMessage());
@@ -878,8 +895,64 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         }
     }
 
+    /** Consumer sessions that were running when the node stopped: rebuilt from the store, last message re-sent. */
+    private void restoreBuyers() {
+        Map<String, NodeState.Purchase> purchases = state.purchases();
+        for (SessionRecord r : store.sessions()) {
+            NodeState.Purchase p = purchases.get(r.id().value());
+            if (r.role() != SessionRole.CONSUMER || p == null || r.state() == SessionState.STOPPED
+                    || r.state() == SessionState.FAILED) {
+                continue;
+            }
+            try {
+                ChannelRecord ch = store.channel(r.channel(), SessionRole.CONSUMER).orElseThrow();
+                Price cap = Price.of(Amount.ofUnits(p.maxPriceUnits(), ch.asset()), MeteringUnit.ofSymbol(p.unit()));
+                ConsumerSession.Context ctx = new ConsumerSession.Context(codec, MessageSigner.of(wallet, ch.payer()),
+                        clock, store, VoucherSigner.of(wallet), settings.domainVersion());
+                ConsumerSession s = ConsumerSession.restore(ctx, r, new ConsumerSession.Terms(ch.payer(), ch.id(),
+                        Amount.ofUnits(ch.deposit(), ch.asset()), Amount.ofUnits(p.budget(), ch.asset()), cap,
+                        Amount.zero(ch.asset())));
+                Buyer b = new Buyer(s, p.endpoint(), ch.payer());
+                b.resend = s.lastSent().orElse(null);
+                buyers.put(s.id(), b);
+                seen.put(s.id(), s.snapshot());
+                LOG.info("Restored consumer session {} ({})", s.id(), s.state());
+            } catch (RuntimeException e) {
+                LOG.warn("Consumer session {} cannot be restored: {}", r.id(), e.getMessage());
+            }
+        }
+    }
+
+    /** Republishes stored offers whose device is registered, then restores the provider sessions under them. */
+    private void republish() {
+        boolean any = false;
+        for (SignedMessage m : pendingOffers) {
+            Offer o = ((Body.OfferBody) m.body()).offer();
+            Optional<MeteredDevice> d = devices.apply(o.deviceId());
+            if (d.isEmpty()) {
+                continue;
+            }
+            try {
+                provider(o.price().asset().chain()).publish(o, d.get());
+                offers.put(o.offerId(), o);
+                pendingOffers.remove(m);
+                any = true;
+            } catch (RuntimeException e) {
+                LOG.debug("Offer {} not republished yet: {}", o.offerId(), e.getMessage());
+            }
+        }
+        if (any) {
+            List<SessionId> restored = provider.recover();
+            restored.forEach(id -> provider.session(id).ifPresent(s -> seen.put(id, s.snapshot())));
+            LOG.info("Republished stored offers; restored provider sessions {}", restored);
+        }
+    }
+
     /** One provider meter tick and one consumer poll round (also run by the scheduler). */
     public void tick() {
+        if (!pendingOffers.isEmpty()) {
+            republish();
+        }
         ProviderNode p = provider;
         if (p != null) {
             await(p.tickAll());

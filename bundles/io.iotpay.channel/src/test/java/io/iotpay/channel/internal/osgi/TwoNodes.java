@@ -68,13 +68,18 @@ final class TwoNodes implements AutoCloseable {
     final HttpServer server;
     final ExecutorService serverThreads = Executors.newFixedThreadPool(4);
     final URI endpoint;
-    final ChannelNode provider;
+    volatile ChannelNode provider;
+    JdbcChannelStore providerStore;
+    final Path dir;
+    final Duration meterInterval;
     final ChannelNode consumer;
     final List<SessionEvent> providerEvents = new CopyOnWriteArrayList<>();
     final List<SessionEvent> consumerEvents = new CopyOnWriteArrayList<>();
     volatile boolean providerChainUp = true;
 
     TwoNodes(Path dir, long plugWatts, Duration meterInterval) throws IOException {
+        this.dir = dir;
+        this.meterInterval = meterInterval;
         anvil = AnvilProcess.start();
         try {
             deployer = new DevnetDeployer(new SimpleRpc(anvil.rpcUri()));
@@ -92,23 +97,17 @@ final class TwoNodes implements AutoCloseable {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
             endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/iotpay/peer");
             MessageCodec codec = new MessageCodec();
-            provider = new ChannelNode(providerWallet, chain -> providerChainUp && chain.equals(CHAIN)
-                    ? Optional.<ChainConnector>of(providerChain) : Optional.empty(),
-                    JdbcChannelStore.sqlite(dir.resolve("provider.db")),
-                    id -> id.equals(plug.deviceId()) ? Optional.<MeteredDevice>of(plug)
-                            : id.equals(forecast.deviceId()) ? Optional.<MeteredDevice>of(forecast) : Optional.empty(),
-                    providerEvents::add, new HttpPeerClient(codec, Duration.ofSeconds(10)),
-                    settings(payee.address(), endpoint, meterInterval));
+            provider = newProvider();
             consumer = new ChannelNode(consumerWallet, chain -> chain.equals(CHAIN)
                     ? Optional.<ChainConnector>of(consumerChain) : Optional.empty(),
                     JdbcChannelStore.sqlite(dir.resolve("consumer.db")), id -> Optional.empty(),
                     consumerEvents::add, new HttpPeerClient(codec, Duration.ofSeconds(10)),
-                    settings("", URI.create("http://127.0.0.1:1/iotpay/peer"), meterInterval));
-            PeerRoutes routes = new PeerRoutes(provider);
+                    settings("", URI.create("http://127.0.0.1:1/iotpay/peer"), meterInterval,
+                            dir.resolve("consumer.json")));
             server.createContext("/iotpay/peer", ex -> {
                 try (ex) {
                     String path = ex.getRequestURI().getPath().substring("/iotpay/peer".length());
-                    HttpReply r = routes.handle(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(),
+                    HttpReply r = new PeerRoutes(provider).handle(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(),
                             ex.getRequestBody().readAllBytes());
                     ex.getResponseHeaders().set("Content-Type", r.contentType());
                     for (Map.Entry<String, String> h : r.headers().entrySet()) {
@@ -143,9 +142,27 @@ final class TwoNodes implements AutoCloseable {
         }
     }
 
-    private static ChannelNode.Settings settings(String providerAccount, URI endpoint, Duration meterInterval) {
+    private ChannelNode newProvider() {
+        providerStore = JdbcChannelStore.sqlite(dir.resolve("provider.db"));
+        return new ChannelNode(providerWallet, chain -> providerChainUp && chain.equals(CHAIN)
+                ? Optional.<ChainConnector>of(providerChain) : Optional.empty(), providerStore,
+                id -> id.equals(plug.deviceId()) ? Optional.<MeteredDevice>of(plug)
+                        : id.equals(forecast.deviceId()) ? Optional.<MeteredDevice>of(forecast) : Optional.empty(),
+                providerEvents::add, new HttpPeerClient(new MessageCodec(), Duration.ofSeconds(10)),
+                settings(payee.address(), endpoint, meterInterval, dir.resolve("provider.json")));
+    }
+
+    /** The provider node goes away without any goodbye (as a killed process would) and a new one starts. */
+    void restartProvider() {
+        provider.close();
+        providerStore.close();
+        provider = newProvider();
+    }
+
+    private static ChannelNode.Settings settings(String providerAccount, URI endpoint, Duration meterInterval,
+            Path stateFile) {
         return new ChannelNode.Settings(Duration.ofHours(1), meterInterval, Duration.ofMinutes(10),
-                Duration.ofSeconds(60), providerAccount, endpoint, Duration.ofHours(1), Duration.ZERO, "1");
+                Duration.ofSeconds(60), providerAccount, endpoint, Duration.ofHours(1), Duration.ZERO, "1", stateFile);
     }
 
     private EvmConnectorCore connector(TestWallet wallet) {

@@ -222,4 +222,40 @@ class TwoNodesOnAnvilTest {
         }
         assertTrue(n.provider.sessions().isEmpty(), "no state change");
     }
+
+    @Test
+    void theProviderNodeRestartsFiveTimesMidSessionAndNoAcknowledgedVoucherIsLost() {
+        Offer offer = publish();
+        SessionSnapshot s = buy(offer, "0.2");
+        java.util.Random random = new java.util.Random(42);
+        BigInteger lastHeld = BigInteger.ZERO;
+        for (int restart = 0; restart < 5; restart++) {
+            int steps = 1 + random.nextInt(4);
+            for (int i = 0; i < steps; i++) {
+                n.step(INTERVAL);
+            }
+            BigInteger held = n.provider.latestVoucher(s.channel(), SessionRole.PROVIDER).orElseThrow().cumulative();
+            assertTrue(held.compareTo(lastHeld) >= 0);
+            n.restartProvider();
+            assertEquals(held, n.provider.latestVoucher(s.channel(), SessionRole.PROVIDER).orElseThrow().cumulative(),
+                    "the voucher acknowledged before the restart is still held");
+            n.step(INTERVAL); // the new node republishes the offer, restores the session and meters again
+            assertEquals(SessionState.RUNNING, n.provider.session(s.id()).orElseThrow().state(),
+                    "restart " + (restart + 1) + ": the session runs again");
+            lastHeld = held;
+        }
+        n.provider.stop(s.id());
+        n.consumer.tick();
+        SessionSnapshot p = n.provider.session(s.id()).orElseThrow();
+        SessionSnapshot c = n.consumer.session(s.id()).orElseThrow();
+        assertEquals(SessionState.STOPPED, c.state());
+        assertEquals(p.deliveredQuantity(), c.deliveredQuantity(), "both sides agree on the delivered energy");
+        assertEquals(n.plug.read().cumulativeSubunits(), p.deliveredQuantity(),
+                "every mWh the plug metered across the restarts is in the session");
+        Amount expected = Price.parse("0.3 ETH/kWh", ETH).costOf(p.deliveredQuantity(), java.math.RoundingMode.FLOOR);
+        assertEquals(expected.units(), n.provider.latestVoucher(s.channel(), SessionRole.PROVIDER).orElseThrow()
+                .cumulative());
+        n.provider.settle();
+        assertEquals(expected, n.scheme().earnings(n.payee, ETH), "the latest voucher is claimed");
+    }
 }
