@@ -72,7 +72,8 @@ final class TwoNodes implements AutoCloseable {
     JdbcChannelStore providerStore;
     final Path dir;
     final Duration meterInterval;
-    final ChannelNode consumer;
+    volatile ChannelNode consumer;
+    JdbcChannelStore consumerStore;
     final List<SessionEvent> providerEvents = new CopyOnWriteArrayList<>();
     final List<SessionEvent> consumerEvents = new CopyOnWriteArrayList<>();
     volatile boolean providerChainUp = true;
@@ -98,12 +99,7 @@ final class TwoNodes implements AutoCloseable {
             endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/iotpay/peer");
             MessageCodec codec = new MessageCodec();
             provider = newProvider();
-            consumer = new ChannelNode(consumerWallet, chain -> chain.equals(CHAIN)
-                    ? Optional.<ChainConnector>of(consumerChain) : Optional.empty(),
-                    JdbcChannelStore.sqlite(dir.resolve("consumer.db")), id -> Optional.empty(),
-                    consumerEvents::add, new HttpPeerClient(codec, Duration.ofSeconds(10)),
-                    settings("", URI.create("http://127.0.0.1:1/iotpay/peer"), meterInterval,
-                            dir.resolve("consumer.json")));
+            consumer = newConsumer();
             server.createContext("/iotpay/peer", ex -> {
                 try (ex) {
                     String path = ex.getRequestURI().getPath().substring("/iotpay/peer".length());
@@ -150,6 +146,22 @@ final class TwoNodes implements AutoCloseable {
                         : id.equals(forecast.deviceId()) ? Optional.<MeteredDevice>of(forecast) : Optional.empty(),
                 providerEvents::add, new HttpPeerClient(new MessageCodec(), Duration.ofSeconds(10)),
                 settings(payee.address(), endpoint, meterInterval, dir.resolve("provider.json")));
+    }
+
+    private ChannelNode newConsumer() {
+        consumerStore = JdbcChannelStore.sqlite(dir.resolve("consumer.db"));
+        return new ChannelNode(consumerWallet, chain -> chain.equals(CHAIN)
+                ? Optional.<ChainConnector>of(consumerChain) : Optional.empty(), consumerStore, id -> Optional.empty(),
+                consumerEvents::add, new HttpPeerClient(new MessageCodec(), Duration.ofSeconds(10)),
+                settings("", URI.create("http://127.0.0.1:1/iotpay/peer"), meterInterval,
+                        dir.resolve("consumer.json")));
+    }
+
+    /** The consumer node goes away without any goodbye and a new one starts. */
+    void restartConsumer() {
+        consumer.close();
+        consumerStore.close();
+        consumer = newConsumer();
     }
 
     /** The provider node goes away without any goodbye (as a killed process would) and a new one starts. */

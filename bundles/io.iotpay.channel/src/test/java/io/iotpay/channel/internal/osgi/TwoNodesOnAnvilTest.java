@@ -258,4 +258,51 @@ class TwoNodesOnAnvilTest {
         n.provider.settle();
         assertEquals(expected, n.scheme().earnings(n.payee, ETH), "the latest voucher is claimed");
     }
+
+    @Test
+    void theConsumerNodeRestartsMidSessionAndKeepsPaying() {
+        Offer offer = publish();
+        SessionSnapshot s = buy(offer, "0.2");
+        n.step(INTERVAL);
+        n.step(INTERVAL);
+        BigInteger signed = n.consumer.latestVoucher(s.channel(), SessionRole.CONSUMER).orElseThrow().cumulative();
+        n.restartConsumer();
+        assertEquals(SessionState.RUNNING, n.consumer.session(s.id()).orElseThrow().state(), "restored from the store");
+        assertEquals(signed, n.consumer.latestVoucher(s.channel(), SessionRole.CONSUMER).orElseThrow().cumulative());
+        n.step(INTERVAL);
+        n.step(INTERVAL);
+        assertTrue(n.provider.latestVoucher(s.channel(), SessionRole.PROVIDER).orElseThrow().cumulative()
+                .compareTo(signed) > 0, "the restored consumer pays new receipts");
+        n.provider.stop(s.id());
+        n.consumer.tick();
+        SessionSnapshot p = n.provider.session(s.id()).orElseThrow();
+        assertEquals(p.owed().units(), n.provider.latestVoucher(s.channel(), SessionRole.PROVIDER).orElseThrow()
+                .cumulative(), "paid exactly what was metered");
+        assertEquals(SessionState.STOPPED, n.consumer.session(s.id()).orElseThrow().state());
+    }
+
+    @Test
+    void aConsumerThatGoesSilentGetsAtMostTheCreditWindowThenThePlugIsOffAndWhatWasPaidIsClaimed() {
+        Offer offer = publish();
+        SessionSnapshot s = buy(offer, "0.2");
+        n.step(INTERVAL);
+        n.step(INTERVAL);
+        // the consumer stops answering: only the provider keeps metering
+        for (int i = 0; i < 20 && n.plug.isOn(); i++) {
+            n.plugClock.advance(INTERVAL);
+            n.provider.tick();
+        }
+        SessionSnapshot p = n.provider.session(s.id()).orElseThrow();
+        assertEquals(SessionState.PAUSED, p.state());
+        assertFalse(n.plug.isOn(), "the provider switched the plug off");
+        Amount unpaid = p.owed().minus(p.paid());
+        assertFalse(unpaid.isGreaterThan(offer.creditWindow()), "unpaid " + unpaid + " within the credit window");
+        BigInteger atPause = n.plug.read().cumulativeSubunits();
+        n.plugClock.advance(INTERVAL);
+        n.provider.tick();
+        assertEquals(atPause, n.plug.read().cumulativeSubunits(), "nothing more is delivered");
+        n.provider.settle();
+        assertEquals(n.provider.latestVoucher(s.channel(), SessionRole.PROVIDER).orElseThrow().cumulative(),
+                n.scheme().earnings(n.payee, ETH).units(), "what was paid is claimed");
+    }
 }
