@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two IOTPAY runtimes on loopback sharing one chain: the provider runs the devnet (anvil, contracts) and sells a
  * simulated 2 kW plug whose clock runs 60 times faster; the consumer has the devnet disabled and its EVM connector
- * pointed at the provider's anvil. The consumer buys 10 simulated minutes through the shell commands, the provider
- * stops the session and claims; the on-chain claimed amount equals the metered energy times the price, rounded down
+ * pointed at the provider's anvil. The consumer buys 10 simulated minutes through the shell commands, pauses and
+ * resumes, the provider pauses and resumes, then stops the session and claims; the on-chain claimed amount equals the metered energy times the price, rounded down
  * (docs/protocol.md, "Rounding").
  */
 class PaidSessionIT {
@@ -102,6 +102,25 @@ class PaidSessionIT {
         assertTrue(sm.find(), started);
         String session = sm.group(1);
         String channel = sm.group(2);
+
+        // pause and resume from both sides through the shell
+        provider.await("some energy is delivered", Duration.ofSeconds(60),
+                () -> delivered(row(provider, session)).signum() > 0);
+        consumer.execute("iotpay:session-pause " + session);
+        provider.await("the provider follows the consumer's pause", Duration.ofSeconds(30),
+                () -> row(provider, session).get(2).equals("PAUSED"));
+        assertEquals("PAUSED", row(consumer, session).get(2));
+        BigInteger paused = delivered(row(provider, session));
+        consumer.execute("iotpay:session-resume " + session);
+        provider.await("the provider follows the consumer's resume", Duration.ofSeconds(30),
+                () -> row(provider, session).get(2).equals("RUNNING"));
+        provider.execute("iotpay:session-pause " + session);
+        consumer.await("the consumer follows the provider's pause", Duration.ofSeconds(30),
+                () -> row(consumer, session).get(2).equals("PAUSED"));
+        provider.execute("iotpay:session-resume " + session);
+        consumer.await("the consumer follows the provider's resume", Duration.ofSeconds(30),
+                () -> row(consumer, session).get(2).equals("RUNNING"));
+        assertTrue(delivered(row(provider, session)).compareTo(paused) >= 0);
 
         // 10 simulated minutes at 60x take about 10 s
         provider.await("10 simulated minutes are delivered", Duration.ofSeconds(60),
