@@ -48,13 +48,16 @@ public final class IotpayRuntime implements AutoCloseable {
     private final Path home;
     private final int httpPort;
     private final int sshPort;
-    private final Process process;
-    private final Thread reaper;
+    private final Map<String, String> environment;
+    private volatile Process process;
+    private volatile Thread reaper;
     private final SshClient ssh;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private IotpayRuntime(Path home, int httpPort, int sshPort, Process process, Thread reaper) {
+    private IotpayRuntime(Path home, int httpPort, int sshPort, Map<String, String> environment, Process process,
+            Thread reaper) {
         this.home = home;
+        this.environment = environment;
         this.httpPort = httpPort;
         this.sshPort = sshPort;
         this.process = process;
@@ -100,27 +103,26 @@ public final class IotpayRuntime implements AutoCloseable {
             Files.writeString(file, e.getValue());
         }
 
-        String javaHome = System.getProperty("iotpay.karaf.java.home", System.getProperty("java.home"));
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server");
-        pb.directory(home.toFile());
-        pb.environment().put("JAVA_HOME", javaHome);
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("JAVA_HOME", System.getProperty("iotpay.karaf.java.home", System.getProperty("java.home")));
         // The script hands over to java: the process we hold is the Karaf JVM itself.
-        pb.environment().put("KARAF_EXEC", "exec");
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        environment.put("KARAF_EXEC", "exec");
         String anvil = System.getProperty("iotpay.anvil");
         if (anvil != null) {
-            pb.environment().put("IOTPAY_ANVIL", anvil);
+            environment.put("IOTPAY_ANVIL", anvil);
         }
-        // A fresh random wallet passphrase per runtime, handed over the way an operator would (environment).
-        pb.environment().put("IOTPAY_WALLET_PASSPHRASE", java.util.UUID.randomUUID().toString());
-        pb.environment().put("IOTPAY_PKI_PASSPHRASE", java.util.UUID.randomUUID().toString());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(home.resolve("console.log").toFile());
-        Process process = pb.start();
-        Thread reaper = new Thread(() -> kill(process), "iotpay-itest-reaper-" + name);
+        // A random wallet and PKI passphrase per runtime (kept across its restarts), handed over the way an operator
+        // would: in the environment.
+        environment.put("IOTPAY_WALLET_PASSPHRASE", java.util.UUID.randomUUID().toString());
+        environment.put("IOTPAY_PKI_PASSPHRASE", java.util.UUID.randomUUID().toString());
+        Process process = launch(home, environment);
+        Thread reaper = new Thread(() -> {
+            kill(process);
+            killStragglers(home);
+        }, "iotpay-itest-reaper-" + name);
         Runtime.getRuntime().addShutdownHook(reaper);
 
-        IotpayRuntime runtime = new IotpayRuntime(home, httpPort, sshPort, process, reaper);
+        IotpayRuntime runtime = new IotpayRuntime(home, httpPort, sshPort, environment, process, reaper);
         try {
             runtime.awaitReady();
         } catch (RuntimeException | Error e) {
@@ -129,6 +131,60 @@ public final class IotpayRuntime implements AutoCloseable {
             throw new IllegalStateException("IOTPAY runtime did not become ready: " + e.getMessage() + "\n" + tail, e);
         }
         return runtime;
+    }
+
+    private static Process launch(Path home, Map<String, String> environment) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server");
+        pb.directory(home.toFile());
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().putAll(environment);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+        return pb.start();
+    }
+
+    /**
+     * Kills the Karaf JVM with SIGKILL, as a crash would: no shutdown hook, no clean stop. Child processes the runtime
+     * started (such as its devnet's anvil) are left as a crash leaves them.
+     */
+    public void sigkill() {
+        Process p = process;
+        p.destroyForcibly();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("runtime process did not die on SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Starts the runtime again in the same folder (same ports, same data, same passphrases) after {@link #sigkill()},
+     * and waits until it is ready.
+     */
+    public void restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("restart() after sigkill() or close() only");
+        }
+        int marker = console().length();
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException e) {
+            // shutting down
+        }
+        Process p = launch(home, environment);
+        process = p;
+        reaper = new Thread(() -> {
+            kill(p);
+            killStragglers(home);
+        }, "iotpay-itest-reaper-restart");
+        Runtime.getRuntime().addShutdownHook(reaper);
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        await("the restarted console says IOTPAY is up", deadline,
+                () -> console().substring(Math.min(marker, console().length())).contains("IOTPAY is up"));
+        awaitReady();
     }
 
     private void awaitReady() {
@@ -297,6 +353,7 @@ public final class IotpayRuntime implements AutoCloseable {
             // closing anyway
         }
         kill(process);
+        killStragglers(home);
         try {
             Runtime.getRuntime().removeShutdownHook(reaper);
         } catch (IllegalStateException e) {
@@ -323,6 +380,21 @@ public final class IotpayRuntime implements AutoCloseable {
                 p.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * Kills every process still running from this runtime's folder: what a SIGKILLed runtime left behind (its
+     * devnet's anvil keeps running when the JVM that started it is killed) is found by its command line.
+     */
+    private static void killStragglers(Path home) {
+        String folder = home.toAbsolutePath().normalize().toString();
+        ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != ProcessHandle.current().pid())
+                .filter(p -> p.info().commandLine().map(c -> c.contains(folder)).orElse(false))
+                .forEach(p -> {
+                    p.destroyForcibly();
+                    p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
+                });
     }
 
     private static String tail(String text, int lines) {
