@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
@@ -24,13 +25,31 @@ public final class KeyedSerialExecutor {
 
     /** Submits {@code task} under {@code key}. */
     public <T> CompletableFuture<T> submit(Object key, Callable<T> task) {
+        return submitAsync(key, () -> CompletableFuture.completedFuture(task.call()));
+    }
+
+    /**
+     * Submits a task that finishes asynchronously (e.g. it waits for a durable commit without holding a thread): the
+     * next task of {@code key} starts only once the stage {@code task} returns has completed, so the key's order is
+     * kept, while the executor's thread is free for other keys in the meantime.
+     */
+    public <T> CompletableFuture<T> submitAsync(Object key, Callable<? extends CompletionStage<T>> task) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        Runnable r = () -> {
+        Step r = () -> {
+            CompletionStage<T> stage;
             try {
-                f.complete(task.call());
+                stage = task.call();
             } catch (Throwable t) {
                 f.completeExceptionally(t);
+                return null;
             }
+            CompletableFuture<T> cf = stage.toCompletableFuture();
+            if (cf.isDone()) {
+                complete(f, cf);
+                return null;
+            }
+            // the queue waits for the stage; its completion resumes it on the executor
+            return cf.whenComplete((v, t) -> complete(f, cf));
         };
         boolean[] start = new boolean[1];
         queues.compute(key, (k, q) -> {
@@ -48,6 +67,22 @@ public final class KeyedSerialExecutor {
         return f;
     }
 
+    private static <T> void complete(CompletableFuture<T> f, CompletableFuture<T> done) {
+        try {
+            f.complete(done.join());
+        } catch (java.util.concurrent.CompletionException e) {
+            f.completeExceptionally(e.getCause() == null ? e : e.getCause());
+        } catch (Throwable t) {
+            f.completeExceptionally(t);
+        }
+    }
+
+    /** One task: null when it finished, or a stage the queue must wait for. */
+    @FunctionalInterface
+    private interface Step {
+        CompletionStage<?> run();
+    }
+
     /** Number of keys with queued or running work (for tests and monitoring). */
     public int activeKeys() {
         return queues.size();
@@ -55,7 +90,7 @@ public final class KeyedSerialExecutor {
 
     private final class SerialQueue implements Runnable {
         private final Object key;
-        private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+        private final ArrayDeque<Step> tasks = new ArrayDeque<>();
         private boolean running; // guarded by queues.compute on this key
 
         SerialQueue(Object key) {
@@ -65,7 +100,7 @@ public final class KeyedSerialExecutor {
         @Override
         public void run() {
             while (true) {
-                Runnable[] next = new Runnable[1];
+                Step[] next = new Step[1];
                 queues.compute(key, (k, q) -> {
                     next[0] = tasks.poll();
                     if (next[0] == null) {
@@ -77,7 +112,12 @@ public final class KeyedSerialExecutor {
                 if (next[0] == null) {
                     return;
                 }
-                next[0].run();
+                CompletionStage<?> pending = next[0].run();
+                if (pending != null) {
+                    // still "running": nothing else of this key starts until the stage is done
+                    pending.whenComplete((v, t) -> executor.execute(this));
+                    return;
+                }
             }
         }
     }

@@ -36,6 +36,7 @@ public final class ProviderNode {
 
     private final ProviderSession.Context ctx;
     private final KeyedSerialExecutor serial;
+    private final Executor executor;
     private final Map<String, Published> offers = new ConcurrentHashMap<>();
     private final Map<SessionId, ProviderSession> sessions = new ConcurrentHashMap<>();
     private final Map<ChannelId, SessionId> active = new ConcurrentHashMap<>();
@@ -48,6 +49,7 @@ public final class ProviderNode {
             BiConsumer<SessionId, List<SignedMessage>> outbox) {
         this.ctx = ctx;
         this.serial = new KeyedSerialExecutor(executor);
+        this.executor = executor;
         this.outbox = outbox;
     }
 
@@ -88,16 +90,29 @@ public final class ProviderNode {
             key = s.channel();
         }
         SignedMessage msg = m;
-        return serial.submit(key, () -> {
+        return serial.submitAsync(key, () -> {
+            CompletableFuture<List<SignedMessage>> f;
             try {
-                return process(msg);
+                f = process(msg);
             } catch (ProtocolException e) {
-                return List.of(error(msg.envelope().session(), e, msg.envelope().seq()));
+                f = CompletableFuture.failedFuture(e);
             }
+            // a refusal (found at once, or after the store answered) becomes a signed ERROR reply
+            return f.handle((replies, t) -> {
+                Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+                        ? t.getCause() : t;
+                if (c == null) {
+                    return replies;
+                }
+                if (c instanceof ProtocolException e) {
+                    return List.of(error(msg.envelope().session(), e, msg.envelope().seq()));
+                }
+                throw c instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(c);
+            });
         });
     }
 
-    private List<SignedMessage> process(SignedMessage m) {
+    private CompletableFuture<List<SignedMessage>> process(SignedMessage m) {
         if (m.body() instanceof Body.OpenSession os) {
             if (sessions.containsKey(m.envelope().session())) {
                 throw new ProtocolException(ErrorCode.REPLAYED, "session " + m.envelope().session()
@@ -118,9 +133,10 @@ public final class ProviderNode {
             ProviderSession s = ProviderSession.accept(ctx, p.offer(), p.offerJson(), p.device(), m);
             sessions.put(s.id(), s);
             active.put(os.channel(), s.id());
-            return List.of(s.start());
+            return CompletableFuture.completedFuture(List.of(s.start()));
         }
-        return sessions.get(m.envelope().session()).onMessage(m);
+        // a voucher waits for its durable commit without holding a worker thread; the channel's queue waits for it
+        return sessions.get(m.envelope().session()).onMessageAsync(m, executor);
     }
 
     /** Reads every running or paused session's meter (each on its channel's queue); outgoing messages go out. */

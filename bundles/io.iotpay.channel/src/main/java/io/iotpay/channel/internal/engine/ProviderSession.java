@@ -241,10 +241,13 @@ public final class ProviderSession extends SessionBase {
             throw new ProtocolException(ErrorCode.INVALID_STATE, "a consumer cannot send " + m.body().type()
                     + " in session state " + state);
         }
+        if (event == SessionMachine.Event.VOUCHER) {
+            PendingVoucher pv = checkVoucher(m);
+            return afterCommit(pv, ctx.store().commitVoucher(pv.stored(), pv.record()));
+        }
         SessionState to = admit(m, event);
         List<SignedMessage> out = new ArrayList<>();
         switch (event) {
-            case VOUCHER -> out.addAll(onVoucher(m, (Body.VoucherBody) m.body(), to));
             case PAUSE -> {
                 accepted(m);
                 device.switchOff();
@@ -282,7 +285,42 @@ public final class ProviderSession extends SessionBase {
         return out;
     }
 
-    private List<SignedMessage> onVoucher(SignedMessage m, Body.VoucherBody v, SessionState to) {
+    /**
+     * Handles a message from the consumer without holding the calling thread while a voucher is committed: a VOUCHER
+     * is checked at once, committed through the store's group commit, and applied to the session on
+     * {@code continuation} once durable; any other message is handled as {@link #onMessage}. The caller must not hand
+     * this session another message before the returned future completed (the engine's per-channel queue waits for it).
+     *
+     * @return replies, or a future failed with the {@link ProtocolException} of a refusal (the session unchanged)
+     */
+    public java.util.concurrent.CompletableFuture<List<SignedMessage>> onMessageAsync(SignedMessage m,
+            java.util.concurrent.Executor continuation) {
+        try {
+            if (!(m.body() instanceof Body.VoucherBody) || eventOf(m) != SessionMachine.Event.VOUCHER) {
+                return java.util.concurrent.CompletableFuture.completedFuture(onMessage(m));
+            }
+            PendingVoucher pv = checkVoucher(m);
+            return ctx.store().commitVoucherAsync(pv.stored(), pv.record())
+                    .thenApplyAsync(stored -> afterCommit(pv, stored), continuation);
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** A voucher that passed every check, with what to commit. */
+    private record PendingVoucher(SignedMessage message, Amount amount, SessionState to, StoredVoucher stored,
+            SessionRecord record) {
+    }
+
+    /**
+     * Every check of a VOUCHER, changing nothing. The message signature is not recovered: the voucher is
+     * authenticated by the payer's EIP-712 signature, which binds channel and cumulative amount (the only fields that
+     * change anything), and {@code from} must still be the session's consumer (docs/protocol.md, "VOUCHER
+     * authentication").
+     */
+    private PendingVoucher checkVoucher(SignedMessage m) {
+        SessionState to = admit(m, SessionMachine.Event.VOUCHER, false);
+        Body.VoucherBody v = (Body.VoucherBody) m.body();
         if (!v.channel().equals(channelRecord.id())) {
             throw new ProtocolException(ErrorCode.UNKNOWN_CHANNEL, "voucher for channel " + v.channel()
                     + " in a session on channel " + channelRecord.id());
@@ -298,15 +336,19 @@ public final class ProviderSession extends SessionBase {
         }
         ctx.verifier().verify(v.channel(), amount, v.signature(), channelRecord.payer());
         // durable (with the accepted sequence number, in one transaction) before anything depends on it
-        boolean stored = ctx.store().commitVoucher(new StoredVoucher(v.channel(), SessionRole.PROVIDER,
+        return new PendingVoucher(m, amount, to, new StoredVoucher(v.channel(), SessionRole.PROVIDER,
                 amount.units(), v.signature(), clock.instant()), record(to, m.envelope().seq()));
+    }
+
+    /** Applies a voucher once the store answered (committed, or refused because a higher one is stored). */
+    private List<SignedMessage> afterCommit(PendingVoucher pv, boolean stored) {
         if (!stored) {
             throw new ProtocolException(ErrorCode.REPLAYED, "an equal or higher voucher is already stored for "
-                    + v.channel());
+                    + channelRecord.id());
         }
-        accepted(m);
-        lastVoucher = amount;
-        state = to;
+        accepted(pv.message());
+        lastVoucher = pv.amount();
+        state = pv.to();
         List<SignedMessage> out = new ArrayList<>();
         if (state == SessionState.PAUSED && (pauseCause == PauseCause.CREDIT || pauseCause == PauseCause.DEPOSIT)
                 && limitReached(projected(device.read())) == PauseCause.NONE) {

@@ -104,14 +104,8 @@ public final class MessageCodec {
      *             {@code expected}
      */
     public void verify(SignedMessage m, AccountId expected) {
+        checkSender(m, expected);
         AccountId from = m.envelope().from();
-        if (expected != null && !expected.equals(from)) {
-            throw new ProtocolException(ErrorCode.BAD_SIGNATURE, "message from " + from + " but the peer is "
-                    + expected);
-        }
-        if (!from.chainId().isEvm()) {
-            throw new ProtocolException(ErrorCode.BAD_SIGNATURE, "sender " + from + " is not an EVM account");
-        }
         String recovered;
         try {
             recovered = Secp256k1.recoverAddress(Secp256k1.personalMessageHash(signingPayload(m.envelope(),
@@ -121,6 +115,24 @@ public final class MessageCodec {
         }
         if (!recovered.equals(from.address())) {
             throw new ProtocolException(ErrorCode.BAD_SIGNATURE, "message signature does not match sender " + from);
+        }
+    }
+
+    /**
+     * The sender checks of {@link #verify} without the signature recovery: {@code from} must be {@code expected}
+     * (when not null) and an EVM account. For VOUCHER messages, which the provider authenticates by the payer's
+     * EIP-712 voucher signature (docs/protocol.md, "VOUCHER authentication").
+     *
+     * @throws ProtocolException BAD_SIGNATURE if {@code from} is not {@code expected} or not an EVM account
+     */
+    public void checkSender(SignedMessage m, AccountId expected) {
+        AccountId from = m.envelope().from();
+        if (expected != null && !expected.equals(from)) {
+            throw new ProtocolException(ErrorCode.BAD_SIGNATURE, "message from " + from + " but the peer is "
+                    + expected);
+        }
+        if (!from.chainId().isEvm()) {
+            throw new ProtocolException(ErrorCode.BAD_SIGNATURE, "sender " + from + " is not an EVM account");
         }
     }
 

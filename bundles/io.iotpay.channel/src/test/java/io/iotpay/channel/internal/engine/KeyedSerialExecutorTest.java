@@ -72,4 +72,43 @@ class KeyedSerialExecutorTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void anAsyncTaskHoldsItsKeyUntilItsStageCompletesButNoThread() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(1); // one thread: a held thread would block "b"
+        try {
+            KeyedSerialExecutor ex = new KeyedSerialExecutor(pool);
+            CompletableFuture<String> commit = new CompletableFuture<>();
+            List<String> order = Collections.synchronizedList(new ArrayList<>());
+            CompletableFuture<String> first = ex.submitAsync("a", () -> {
+                order.add("a1 started");
+                return commit.thenApply(v -> {
+                    order.add("a1 done");
+                    return v;
+                });
+            });
+            CompletableFuture<Integer> second = ex.submit("a", () -> {
+                order.add("a2");
+                return 2;
+            });
+            // another key runs on the only thread while "a" waits for its stage
+            assertEquals(3, ex.submit("b", () -> 3).get(10, TimeUnit.SECONDS));
+            assertEquals(List.of("a1 started"), List.copyOf(order));
+            assertTrue(!second.isDone() && !first.isDone(), "a2 must wait for a1's stage");
+            commit.complete("ok");
+            assertEquals("ok", first.get(10, TimeUnit.SECONDS));
+            assertEquals(2, second.get(10, TimeUnit.SECONDS));
+            assertEquals(List.of("a1 started", "a1 done", "a2"), List.copyOf(order));
+
+            // a failed stage fails its future with the cause, and the key goes on
+            CompletableFuture<Object> failed = ex.submitAsync("a", () -> CompletableFuture.failedFuture(
+                    new IllegalStateException("refused")));
+            java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> failed.get(10, TimeUnit.SECONDS));
+            assertEquals("refused", e.getCause().getMessage());
+            assertEquals(4, ex.submit("a", () -> 4).get(10, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
