@@ -306,6 +306,37 @@ public final class IotpayRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads a registered {@code MeteredDevice} through the Gogo console: there is no IOTPAY shell command or HTTP
+     * route that shows a device, so this calls the service itself ({@code $.context} is the console's bundle
+     * context).
+     *
+     * @param deviceId the device's {@code iotpay.device} service property
+     * @return the device's {@code MeterReading} as it prints itself, e.g.
+     *     {@code MeterReading[deviceId=plug-1, at=..., powerMilliwatts=0, cumulativeSubunits=1234, relayOn=false]}
+     */
+    public String meterReading(String deviceId) {
+        if (!deviceId.matches("[A-Za-z0-9._:-]{1,128}")) {
+            throw new IllegalArgumentException("not a device id: " + deviceId);
+        }
+        String out = execute("echo (($.context getService (($.context getServiceReferences"
+                + " io.iotpay.api.device.MeteredDevice \"(iotpay.device=" + deviceId + ")\") 0)) read)").trim();
+        if (!out.startsWith("MeterReading[")) {
+            throw new IllegalStateException("no meter reading of " + deviceId + ": " + out);
+        }
+        return out;
+    }
+
+    /** @return whether the device's relay is on, from {@link #meterReading(String)} */
+    public boolean relayOn(String deviceId) {
+        String reading = meterReading(deviceId);
+        Matcher m = Pattern.compile("relayOn=(true|false)").matcher(reading);
+        if (!m.find()) {
+            throw new IllegalStateException("no relay state in " + reading);
+        }
+        return Boolean.parseBoolean(m.group(1));
+    }
+
     /** @return the Karaf JVM's process id (it must not change across a hot swap) */
     public long pid() {
         return process.pid();
