@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The wallet as an integrator meets it in the running distribution: {@code iotpay:wallet-*} commands over the SSH
  * console. Interoperability is checked with the EIP-712 "Mail" example: the EIP's "cow" key, imported through the
- * shell, must produce the EIP's published signature.
+ * shell, must produce the EIP's published signature once the owner approved that exact digest (foreign typed data is
+ * never signed without the owner).
  */
 class WalletShellIT {
 
@@ -30,6 +31,8 @@ class WalletShellIT {
     private static final String COW_ADDRESS = "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826";
     private static final String MAIL_SIGNATURE = "0x4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d"
             + "07299936d304c153f6443dfa05f40ff007d72911b6f72307f996231605b915621c";
+    /** The EIP-712 digest of the Mail example (from the EIP's reference implementation). */
+    private static final String MAIL_DIGEST = "0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2";
     private static final String MAIL = "{\n"
             + "  \"types\": {\n"
             + "    \"EIP712Domain\": [{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"version\",\"type\":\"string\"},"
@@ -77,8 +80,25 @@ class WalletShellIT {
         assertFalse(list.toLowerCase(Locale.ROOT).contains(COW_KEY), "no secret in the account table");
         assertTrue(runtime.execute("iotpay:wallet-address cow").contains(COW_ADDRESS), "EIP-55 address");
 
-        String signed = runtime.execute("iotpay:wallet-sign-typed-data cow " + mail.toAbsolutePath());
+        // Mail is foreign typed data: the wallet signs it only after the owner approved this exact digest
+        String sign = "iotpay:wallet-sign-typed-data cow " + mail.toAbsolutePath();
+        String asked = runtime.execute(sign);
+        assertTrue(asked.contains("APPROVAL REQUIRED") && asked.contains(MAIL_DIGEST) && asked.contains("Ether Mail")
+                && asked.contains("Mail"), asked);
+        assertFalse(asked.toLowerCase(Locale.ROOT).contains(MAIL_SIGNATURE), "nothing signed yet: " + asked);
+        String approve = asked.lines().map(String::trim).filter(l -> l.startsWith("To approve:"))
+                .map(l -> l.substring("To approve:".length()).trim()).findFirst()
+                .orElseThrow(() -> new AssertionError("no approval command in " + asked));
+        assertTrue(approve.startsWith("iotpay:wallet-approvals --approve "), approve);
+        runtime.execute(approve);
+
+        String signed = runtime.execute(sign);
         assertTrue(signed.toLowerCase(Locale.ROOT).contains(MAIL_SIGNATURE), signed);
+
+        // the approval was for one signature: signing again needs a new approval
+        String again = runtime.execute(sign);
+        assertTrue(again.contains("APPROVAL REQUIRED"), again);
+        assertFalse(again.toLowerCase(Locale.ROOT).contains(MAIL_SIGNATURE), "signed twice on one approval: " + again);
     }
 
     @Test

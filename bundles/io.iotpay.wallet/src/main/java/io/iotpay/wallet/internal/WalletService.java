@@ -94,10 +94,6 @@ public final class WalletService implements Wallet {
     private static final String SEED_FILE = "household-seed.json";
     private static final String POLICIES = "policies.json";
     private static final String VOUCHER_TYPE = "Voucher";
-    /** Typed-data primary types that move money and therefore cannot be signed through {@link #signTypedData}. */
-    private static final Set<String> MONEY_TYPES = Set.of("Voucher", "Permit", "PermitSingle", "PermitBatch",
-            "PermitTransferFrom", "PermitBatchTransferFrom", "PermitWitnessTransferFrom",
-            "TransferWithAuthorization", "ReceiveWithAuthorization");
 
     /** One account; key material guarded by {@code this}. */
     private static final class Account {
@@ -471,29 +467,94 @@ public final class WalletService implements Wallet {
         Account a = held(account);
         requireEvm(a);
         Eip712.TypedData td = convert(data);
-        if (isMoneyType(td)) {
+        TypedDataKind kind = classify(td);
+        if (kind == TypedDataKind.REFUSED) {
             PaymentIntent unknown = null;
             SpendingRefusedException e = new SpendingRefusedException(Reason.PAYEE_NOT_ALLOWED, unknown,
-                    "typed data of type " + td.primaryType() + " moves money; sign it through signVoucher or a "
-                            + "connector so the spending policy can check payee and amount");
+                    "typed data of type " + td.primaryType() + " in the IOTPAY domain is a voucher or not a known "
+                            + "money-less IOTPAY intent; sign vouchers through signVoucher so the spending policy can "
+                            + "check payee and amount");
             notifyRefused(e);
             throw e;
         }
         byte[] digest = Eip712.digest(td);
-        return new Signature(secp.sign(digest, keyOf(a, false), a.publicKey), SignatureScheme.SECP256K1_RECOVERABLE);
+        byte[] key = keyOf(a, false); // a locked account signs nothing and consumes no approval
+        if (kind == TypedDataKind.OWNER_APPROVAL) {
+            Object name = td.domain().get("name");
+            try {
+                engine.requireOwnerApproval(typedDataApprovalIntent(a.id, td, digest), "typed data "
+                        + td.primaryType() + " in domain \"" + name + "\" (EIP-712 digest " + Bytes.toHex0x(digest)
+                        + ") is not a known money-less IOTPAY intent and may move money", this::notifyApproval);
+            } catch (SpendingRefusedException e) {
+                notifyRefused(e);
+                throw e;
+            }
+        }
+        return new Signature(secp.sign(digest, key, a.publicKey), SignatureScheme.SECP256K1_RECOVERABLE);
+    }
+
+    /** How {@link #signTypedData} treats a document. */
+    enum TypedDataKind {
+        /** A money-less IOTPAY intent of the exact known shape: signed directly. */
+        SIGN,
+        /** IOTPAY domain, anything else (vouchers above all): refused, vouchers go through signVoucher. */
+        REFUSED,
+        /** Any other domain or type: signed only after the owner approved this exact digest. */
+        OWNER_APPROVAL
     }
 
     /**
-     * IOTPAY intents that move no money and may be signed as plain typed data: a payee's close intent (it only agrees
-     * to end a channel at an amount it is owed) and a device ownership transfer (the registry needs both owners').
-     * Every other type in the IOTPAY domain (vouchers above all) goes through the spending policy.
+     * IOTPAY intents that move no money and may be signed as plain typed data, with their exact EIP-712 type
+     * encoding: a payee's close intent (it only agrees to end a channel at an amount it is owed) and a device
+     * ownership transfer (the registry needs both owners').
      */
-    static final java.util.Set<String> MONEYLESS_IOTPAY_TYPES = java.util.Set.of("CloseIntent", "OwnershipTransfer");
+    static final Map<String, String> MONEYLESS_IOTPAY_TYPES = Map.of(
+            "CloseIntent", "CloseIntent(bytes32 channelId,uint256 finalAmount)",
+            "OwnershipTransfer", "OwnershipTransfer(bytes32 deviceId,address from,address to,uint256 nonce,"
+                    + "uint256 deadline)");
 
-    static boolean isMoneyType(Eip712.TypedData td) {
-        return MONEY_TYPES.contains(td.primaryType())
-                || (VoucherDomain.DEFAULT_NAME.equals(td.domain().get("name"))
-                        && !MONEYLESS_IOTPAY_TYPES.contains(td.primaryType()));
+    /** Allowlist: only known money-less IOTPAY intents are signed directly. */
+    static TypedDataKind classify(Eip712.TypedData td) {
+        if (!VoucherDomain.DEFAULT_NAME.equals(td.domain().get("name"))) {
+            return TypedDataKind.OWNER_APPROVAL;
+        }
+        String expected = MONEYLESS_IOTPAY_TYPES.get(td.primaryType());
+        if (expected == null) {
+            return TypedDataKind.REFUSED;
+        }
+        Map<String, List<Eip712.Field>> types = new LinkedHashMap<>(td.types());
+        types.remove(Eip712.DOMAIN_TYPE);
+        return expected.equals(new Eip712(types).encodeType(td.primaryType())) ? TypedDataKind.SIGN
+                : TypedDataKind.REFUSED;
+    }
+
+    /** Prefix of the session key that ties an owner approval to one EIP-712 digest. */
+    public static final String TYPED_DATA_APPROVAL_PREFIX = "eip712:";
+    /** Prefix of the session key that ties an owner approval to one transaction signing hash. */
+    public static final String CALL_APPROVAL_PREFIX = "call:";
+
+    /** The session key of the owner approval for typed data with this digest. */
+    public static String typedDataApprovalKey(byte[] digest) {
+        return TYPED_DATA_APPROVAL_PREFIX + Bytes.toHex0x(digest);
+    }
+
+    /**
+     * The approval request for typed data: zero increment in the native coin, payee the verifying contract (the
+     * signer itself if the domain names none), session key {@code eip712:<digest>} so the approval covers exactly
+     * this document.
+     */
+    private static PaymentIntent typedDataApprovalIntent(AccountId signer, Eip712.TypedData td, byte[] digest) {
+        AccountId payee = signer;
+        Object vc = td.domain().get("verifyingContract");
+        if (vc != null) {
+            try {
+                payee = AccountId.of(signer.chainId(), vc.toString().toLowerCase(Locale.ROOT));
+            } catch (RuntimeException e) {
+                payee = signer;
+            }
+        }
+        Amount zero = Amount.zero(nativeAsset(signer.chainId()));
+        return new PaymentIntent(signer, payee, zero, zero, null, typedDataApprovalKey(digest), null);
     }
 
     @Override

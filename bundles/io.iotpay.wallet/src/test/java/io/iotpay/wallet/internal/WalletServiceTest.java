@@ -157,7 +157,27 @@ public class WalletServiceTest {
         Eip712.TypedData td = TypedDataJson.fromTree(mail.get("typedData"));
         Map<String, List<TypedData.Field>> types = new HashMap<>();
         td.types().forEach((k, v) -> types.put(k, v.stream().map(f -> new TypedData.Field(f.name(), f.type())).toList()));
-        Signature sig = w.signTypedData(a.account(), new TypedData(types, td.primaryType(), td.domain(), td.message()));
+        TypedData mailData = new TypedData(types, td.primaryType(), td.domain(), td.message());
+        // foreign typed data is signed only after the owner approved its exact digest
+        SpendingRefusedException required = assertThrows(SpendingRefusedException.class,
+                () -> w.signTypedData(a.account(), mailData));
+        assertEquals(Reason.APPROVAL_REQUIRED, required.reason());
+        String digest = Bytes.toHex0x(Eip712.digest(td));
+        assertTrue(required.getMessage().contains(digest) && required.getMessage().contains("Mail"),
+                required.getMessage());
+        List<PendingApproval> pending = w.pendingApprovals();
+        assertEquals(1, pending.size());
+        assertEquals(WalletService.typedDataApprovalKey(Eip712.digest(td)), pending.get(0).intent().sessionKey());
+        assertTrue(required.getMessage().contains("iotpay:wallet-approvals --approve " + pending.get(0).id()));
+        assertTrue(events.contains(pending.get(0)) && events.contains(required), "listeners see request and refusal");
+        // retrying without approval finds the same pending request, it does not queue another
+        assertThrows(SpendingRefusedException.class, () -> w.signTypedData(a.account(), mailData));
+        assertEquals(1, w.pendingApprovals().size());
+        w.approve(pending.get(0).id());
+        Signature sig = w.signTypedData(a.account(), mailData);
+        // exactly once: the next identical request needs a new approval
+        assertEquals(Reason.APPROVAL_REQUIRED, assertThrows(SpendingRefusedException.class,
+                () -> w.signTypedData(a.account(), mailData)).reason());
         assertEquals("0x4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d07299936d304c153f6443dfa05f40ff0"
                 + "07d72911b6f72307f996231605b915621c", sig.toHex());
     }
@@ -175,6 +195,71 @@ public class WalletServiceTest {
                 () -> w.signTypedData(a.account(), voucher));
         assertTrue(e.getMessage().contains("signVoucher"));
         assertTrue(events.contains(e), "listeners see the refusal");
+    }
+
+    static TypedData permit2WitnessBatch(String spender) {
+        Map<String, List<TypedData.Field>> types = new java.util.LinkedHashMap<>();
+        types.put("PermitBatchWitnessTransferFrom", List.of(new TypedData.Field("permitted", "TokenPermissions[]"),
+                new TypedData.Field("spender", "address"), new TypedData.Field("nonce", "uint256"),
+                new TypedData.Field("deadline", "uint256"), new TypedData.Field("witness", "Witness")));
+        types.put("TokenPermissions", List.of(new TypedData.Field("token", "address"),
+                new TypedData.Field("amount", "uint256")));
+        types.put("Witness", List.of(new TypedData.Field("user", "address")));
+        Map<String, Object> domain = Map.of("name", "Permit2", "chainId", 31337,
+                "verifyingContract", "0x000000000022d473030f116ddee9f6b43ac78ba3");
+        Map<String, Object> message = Map.of("permitted", List.of(Map.of("token", CONTRACT.address(),
+                "amount", "115792089237316195423570985008687907853269984665640564039457584007913129639935")),
+                "spender", spender, "nonce", 0, "deadline", 4102444800L, "witness", Map.of("user", spender));
+        return new TypedData(types, "PermitBatchWitnessTransferFrom", domain, message);
+    }
+
+    @Test
+    void foreignTypedDataNeedsTheOwnerForThatExactDigestAndDenialSticks() {
+        WalletService w = start();
+        AccountInfo a = w.importMnemonic("payer", ANVIL, ChainId.DEVNET, 0);
+        TypedData drain = permit2WitnessBatch(PAYEE.address());
+        SpendingRefusedException e = assertThrows(SpendingRefusedException.class,
+                () -> w.signTypedData(a.account(), drain));
+        assertEquals(Reason.APPROVAL_REQUIRED, e.reason());
+        assertTrue(e.getMessage().contains("PermitBatchWitnessTransferFrom"), e.getMessage());
+        PendingApproval p = w.pendingApprovals().get(0);
+        assertEquals("0x000000000022d473030f116ddee9f6b43ac78ba3", p.intent().payee().address());
+        assertTrue(p.intent().increment().isZero());
+        // approving one document does not let another (different spender, different digest) through
+        w.approve(p.id());
+        TypedData other = permit2WitnessBatch("0x90f79bf6eb2c4f870365e785982e1f101e93b906");
+        assertEquals(Reason.APPROVAL_REQUIRED, assertThrows(SpendingRefusedException.class,
+                () -> w.signTypedData(a.account(), other)).reason());
+        PendingApproval second = w.pendingApprovals().get(0);
+        w.deny(second.id());
+        assertEquals(Reason.APPROVAL_DENIED, assertThrows(SpendingRefusedException.class,
+                () -> w.signTypedData(a.account(), other)).reason());
+        // the approved one signs, and recovers to the payer
+        Signature s = w.signTypedData(a.account(), drain);
+        byte[] digest = Eip712.digest(WalletService.convert(drain));
+        assertEquals(a.account().address(),
+                Bytes.toHex0x(EthAddress.fromPublicKey(new BouncyCastleSecp256k1().recover(digest, s.bytes()))));
+        // a locked account consumes no approval
+        TypedData third = permit2WitnessBatch("0x15d34aaf54267db7d7c367839aaf71a00a2c6a65");
+        assertThrows(SpendingRefusedException.class, () -> w.signTypedData(a.account(), third));
+        w.approve(w.pendingApprovals().get(0).id());
+        w.lock(a.account());
+        assertThrows(WalletLockedException.class, () -> w.signTypedData(a.account(), third));
+        w.unlock(a.account());
+        w.signTypedData(a.account(), third);
+    }
+
+    @Test
+    void iotpayCloseIntentIsSignedWithoutApproval() {
+        WalletService w = start();
+        AccountInfo a = w.importMnemonic("payee", ANVIL, ChainId.DEVNET, 0);
+        Map<String, List<TypedData.Field>> types = Map.of("CloseIntent", List.of(
+                new TypedData.Field("channelId", "bytes32"), new TypedData.Field("finalAmount", "uint256")));
+        TypedData close = new TypedData(types, "CloseIntent", Map.of("name", "IOTPAY", "version", "1",
+                "chainId", 31337, "verifyingContract", CONTRACT.address()),
+                Map.of("channelId", "0x" + "11".repeat(32), "finalAmount", "5"));
+        w.signTypedData(a.account(), close);
+        assertTrue(w.pendingApprovals().isEmpty());
     }
 
     SpendingPolicy policy(long day, Long threshold) {

@@ -176,6 +176,37 @@ public final class SpendingPolicyEngine {
     }
 
     private void checkApproval(PaymentIntent intent, SpendingPolicy policy, PendingApproval[] created) {
+        consumeOrQueue(intent, created, id -> "increment " + intent.increment().toDecimalString() + " "
+                + intent.increment().asset().symbol() + " is above the approval threshold "
+                + policy.approvalThreshold().toDecimalString() + "; pending approval id " + id);
+    }
+
+    /**
+     * Owner approval for a signature the policy cannot price (foreign typed data, a contract call the wallet does not
+     * know). {@code key} identifies the exact request (its session key carries the digest); the first call queues a
+     * {@link PendingApproval} and throws {@link Reason#APPROVAL_REQUIRED}; after {@link #approve} the identical request
+     * passes exactly once; after {@link #deny} it is refused once with {@link Reason#APPROVAL_DENIED}.
+     *
+     * @param key the request, as an intent (typically zero increment, session key naming the digest)
+     * @param what what is to be signed, for people (never secret)
+     * @param sink told about a newly queued approval (outside every lock)
+     */
+    public void requireOwnerApproval(PaymentIntent key, String what, ApprovalSink sink) {
+        Objects.requireNonNull(key, "key");
+        PendingApproval[] created = new PendingApproval[1];
+        try {
+            consumeOrQueue(key, created, id -> what + "; the owner must approve it with "
+                    + "'iotpay:wallet-approvals --approve " + id + "'; pending approval id " + id);
+        } finally {
+            if (created[0] != null && sink != null) {
+                sink.approvalRequested(created[0]);
+            }
+        }
+    }
+
+    /** Consumes a decision on an identical intent, or queues (or finds) a pending approval and throws. */
+    private void consumeOrQueue(PaymentIntent intent, PendingApproval[] created,
+            java.util.function.Function<String, String> detail) {
         synchronized (approvalLock) {
             for (Iterator<Map.Entry<String, PaymentIntent>> it = decidedIntents.entrySet().iterator(); it.hasNext();) {
                 Map.Entry<String, PaymentIntent> e = it.next();
@@ -202,10 +233,7 @@ public final class SpendingPolicyEngine {
                 existing = created[0].id();
             }
             // approval id in the refusal so callers (binding, shell) can show which approval to give
-            throw new SpendingRefusedException(Reason.APPROVAL_REQUIRED, intent, "increment "
-                    + intent.increment().toDecimalString() + " " + intent.increment().asset().symbol()
-                    + " is above the approval threshold " + policy.approvalThreshold().toDecimalString()
-                    + "; pending approval id " + existing);
+            throw new SpendingRefusedException(Reason.APPROVAL_REQUIRED, intent, detail.apply(existing));
         }
     }
 

@@ -7,8 +7,9 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 import io.iotpay.api.wallet.PendingApproval;
+import io.iotpay.wallet.internal.WalletService;
 
-/** {@code iotpay:wallet-approvals}: lists payments waiting for approval; approves or denies one. */
+/** {@code iotpay:wallet-approvals}: lists payments, typed data and contract calls waiting for the owner's approval; approves or denies one. */
 @Service
 @Command(scope = "iotpay", name = "wallet-approvals", description = "Lists, approves or denies pending payments")
 public class WalletApprovalsCommand extends WalletCommand {
@@ -39,11 +40,24 @@ public class WalletApprovalsCommand extends WalletCommand {
         t.column("Payer");
         t.column("Payee");
         t.column("Amount");
+        t.column("What");
         for (PendingApproval p : wallet.pendingApprovals()) {
             t.addRow().addContent(p.id(), p.requestedAt().toString(), p.intent().payer().toString(),
-                    p.intent().payee().toString(), WalletPolicyCommand.fmt(p.intent().increment()));
+                    p.intent().payee().toString(), WalletPolicyCommand.fmt(p.intent().increment()),
+                    what(p));
         }
         t.print(out);
         return null;
+    }
+
+    static String what(PendingApproval p) {
+        String k = p.intent().sessionKey();
+        if (k != null && k.startsWith(WalletService.TYPED_DATA_APPROVAL_PREFIX)) {
+            return "typed data, digest " + k.substring(WalletService.TYPED_DATA_APPROVAL_PREFIX.length());
+        }
+        if (k != null && k.startsWith(WalletService.CALL_APPROVAL_PREFIX)) {
+            return "contract call, signing hash " + k.substring(WalletService.CALL_APPROVAL_PREFIX.length());
+        }
+        return "payment";
     }
 }

@@ -91,9 +91,24 @@ class WalletCommandsTest {
         sign.alias = "cow";
         sign.file = file.toString();
         out = run(sign, w);
+        assertTrue(out.contains("APPROVAL REQUIRED") && out.contains("Mail") && out.contains("Ether Mail")
+                && out.contains("0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2"), out);
+        assertFalse(out.contains("0x4355c47d"), "nothing signed before the owner approves");
+        String id = w.pendingApprovals().get(0).id();
+        assertTrue(out.contains("iotpay:wallet-approvals --approve " + id), out);
+        WalletApprovalsCommand approvals = new WalletApprovalsCommand();
+        String listed = run(approvals, w);
+        assertTrue(listed.contains(id) && listed.contains("typed data"), listed);
+        approvals.id = id;
+        approvals.approve = true;
+        run(approvals, w);
+        out = run(sign, w);
         assertTrue(out.contains("0x4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d07299936d304c153f6"
                 + "443dfa05f40ff007d72911b6f72307f996231605b915621c"), out);
         assertTrue(out.contains("0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2"), out);
+
+        String again = run(sign, w);
+        assertTrue(again.contains("APPROVAL REQUIRED") && !again.contains("0x4355c47d"), "approved once: " + again);
 
         WalletListCommand list = new WalletListCommand();
         out = run(list, w);
