@@ -187,11 +187,25 @@ public final class ConsumerSession extends SessionBase {
                     throw new ProtocolException(ErrorCode.UNKNOWN_CHANNEL, "START names channel " + st.channel()
                             + ", the session uses " + terms.channel());
                 }
-                accepted(m);
-                // the provider only holds vouchers we signed; if it holds a higher one, ours was lost in flight
+                // The base comes only from what this consumer knows for itself: the highest voucher it signed on
+                // the channel (every voucher is stored before it is sent) and the amount the chain says was
+                // claimed. The provider's word is never enough: a START claiming more would make us sign the
+                // difference away (security review H1).
                 Amount theirs = Amount.ofUnits(st.channelCumulative(), offer.price().asset());
-                base = base.max(theirs);
-                lastSigned = lastSigned.max(theirs);
+                Amount known = base.max(lastSigned).max(chainClaimed());
+                if (theirs.isGreaterThan(known)) {
+                    state = SessionState.FAILED;
+                    detail = "provider claims channel cumulative " + theirs.units() + " above the "
+                            + known.units() + " this consumer signed or the chain shows claimed";
+                    persist();
+                    throw new ProtocolException(ErrorCode.INVALID_STATE, "START: channel cumulative "
+                            + theirs.units() + " is above the highest voucher this consumer signed or the chain "
+                            + "shows claimed (" + known.units() + "); claim the voucher that proves it on chain "
+                            + "first; session refused");
+                }
+                accepted(m);
+                base = known;
+                lastSigned = lastSigned.max(known);
                 deposit = deposit.min(Amount.ofUnits(st.deposit(), offer.price().asset()));
                 state = to;
                 persist();
@@ -217,6 +231,23 @@ public final class ConsumerSession extends SessionBase {
             default -> throw new IllegalStateException(event.name());
         }
         return out;
+    }
+
+    /**
+     * What the chain says the payee already claimed on the channel (a claim needs our voucher signature, so this is
+     * proof the provider holds it); zero when no scheme is configured or the chain cannot be read.
+     */
+    private Amount chainClaimed() {
+        Amount zero = Amount.zero(offer.price().asset());
+        if (ctx.scheme() == null) {
+            return zero;
+        }
+        try {
+            return ctx.scheme().channel(terms.channel()).map(io.iotpay.api.channel.Channel::claimed)
+                    .filter(c -> c.asset().equals(zero.asset())).orElse(zero);
+        } catch (RuntimeException e) {
+            return zero;
+        }
     }
 
     /** Signs (and stores first) the next voucher if one is due; pauses or stops at the limits. */

@@ -454,8 +454,10 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         }
         // this node pays after delivery (own prepay window 0): the provider's credit window carries the gap, and
         // the final voucher is exactly what was metered (docs/protocol.md, "Rounding")
+        // the scheme lets the session read the chain's claimed amount: with its own store, the only sources of the
+        // channel base it trusts (never the provider's START alone)
         ConsumerSession.Context ctx = new ConsumerSession.Context(codec, MessageSigner.of(wallet, payer), clock, store,
-                VoucherSigner.of(wallet), settings.domainVersion());
+                VoucherSigner.of(wallet), settings.domainVersion(), scheme);
         ConsumerSession.Terms terms = new ConsumerSession.Terms(payer, channel.id(),
                 Amount.ofUnits(channel.deposit(), asset), request.budget(), max, Amount.zero(asset));
         ConsumerSession session = ConsumerSession.create(ctx, fetched.message, terms);
