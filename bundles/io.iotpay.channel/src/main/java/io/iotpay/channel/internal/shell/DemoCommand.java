@@ -127,23 +127,27 @@ public class DemoCommand extends ChannelCommand {
         long started = System.nanoTime();
         long deadline = started + Duration.ofSeconds(minutes * 60 / DemoPlan.CLOCK_SPEED * 3 + 60).toNanos();
         boolean interrupted = false;
+        long nextLine = started;
         try {
             while (true) {
                 s = eng.session(id).orElseThrow();
-                long simSeconds = (System.nanoTime() - started) / 1_000_000_000L * DemoPlan.CLOCK_SPEED;
-                say(DemoPlan.liveLine(simSeconds, s.state().name(), s.deliveredQuantity(),
-                        Credit.owed(price, s.deliveredQuantity()), s.paid()));
+                boolean done = s.deliveredQuantity().compareTo(target) >= 0;
+                if (System.nanoTime() >= nextLine || done) {
+                    say(DemoPlan.liveLine(simulatedSeconds(started), s.state().name(), s.deliveredQuantity(),
+                            Credit.owed(price, s.deliveredQuantity()), s.paid()));
+                    nextLine += 1_000_000_000L;
+                }
                 if (s.state() == SessionState.FAILED || s.state() == SessionState.STOPPED) {
                     throw new IllegalStateException("session " + id + " " + s.state() + ": " + s.detail());
                 }
-                if (s.deliveredQuantity().compareTo(target) >= 0) {
+                if (done) {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
                     say("(time is up before " + minutes + " simulated minutes were delivered; stopping)");
                     break;
                 }
-                Thread.sleep(1000);
+                Thread.sleep(200);
             }
         } catch (InterruptedException e) {
             interrupted = true; // Ctrl-C: stop and settle what was delivered
@@ -170,8 +174,8 @@ public class DemoCommand extends ChannelCommand {
             return claimedOnChain(e2, channel, asset).units().compareTo(held) >= 0;
         });
         Amount claimedAfter = claimedOnChain(eng, channel, asset);
-        say(DemoPlan.liveLine((System.nanoTime() - started) / 1_000_000_000L * DemoPlan.CLOCK_SPEED,
-                s.state().name(), s.deliveredQuantity(), Credit.owed(price, s.deliveredQuantity()), s.paid()));
+        say(DemoPlan.liveLine(simulatedSeconds(started), s.state().name(), s.deliveredQuantity(),
+                Credit.owed(price, s.deliveredQuantity()), s.paid()));
         DemoPlan.Outcome outcome = DemoPlan.outcome(s.deliveredQuantity(), price, s.paid(), claimedBefore,
                 claimedAfter);
         say(outcome.finalLine());
@@ -182,6 +186,11 @@ public class DemoCommand extends ChannelCommand {
             throw new IllegalStateException("the claimed amount does not match energy x price: " + outcome.finalLine());
         }
         return null;
+    }
+
+    /** Simulated seconds since {@code started} (System.nanoTime()) at the plug's clock speed. */
+    private static long simulatedSeconds(long started) {
+        return (System.nanoTime() - started) / 1_000_000L * DemoPlan.CLOCK_SPEED / 1000;
     }
 
     private void say(String line) {

@@ -78,8 +78,8 @@ public final class DemoPlan {
         }
         if (!devnetRegistered) {
             throw new IllegalStateException("the devnet chain " + CHAIN + " is not registered yet: the devnet starts"
-                    + " anvil and deploys the contracts first (a minute at most; http://127.0.0.1:8181/iotpay/api/status"
-                    + " lists it under chains when it is ready); if it never comes, check etc/io.iotpay.devnet.cfg"
+                    + " anvil and deploys the contracts first (a minute at most; /iotpay/api/status lists it under"
+                    + " chains when it is ready); if it never comes, check etc/io.iotpay.devnet.cfg"
                     + " (enabled=true) and log:display");
         }
     }
