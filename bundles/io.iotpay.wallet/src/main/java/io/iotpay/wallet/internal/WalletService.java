@@ -643,10 +643,82 @@ public final class WalletService implements Wallet {
             throw new IllegalArgumentException("signing hash must be 32 bytes");
         }
         PaymentIntent intent = moneyOf(from, tx);
+        String unknownCall = unknownCall(from, tx);
+        if (unknownCall != null) {
+            if (a.locked || passphrase == null) {
+                SpendingRefusedException e = new SpendingRefusedException(Reason.ACCOUNT_LOCKED, null,
+                        "account " + a.id + " is locked");
+                notifyRefused(e);
+                throw e;
+            }
+            Amount zero = Amount.zero(nativeAsset(from.chainId()));
+            PaymentIntent key = new PaymentIntent(from, tx.to(), zero, zero, null,
+                    CALL_APPROVAL_PREFIX + Bytes.toHex0x(signingHash), null);
+            try {
+                engine.requireOwnerApproval(key, unknownCall + " (transaction signing hash "
+                        + Bytes.toHex0x(signingHash) + ")", this::notifyApproval);
+            } catch (SpendingRefusedException e) {
+                notifyRefused(e);
+                throw e;
+            }
+        }
         if (intent == null) {
             return rawSign(a, signingHash, false);
         }
         return signPayment(a, intent, signingHash);
+    }
+
+    /** ERC-20 {@code transfer(address,uint256)}, {@code approve(address,uint256)}: decoded and charged. */
+    static final String ERC20_TRANSFER = "a9059cbb";
+    static final String ERC20_APPROVE = "095ea7b3";
+    /** ERC-20 {@code transferFrom(address,address,uint256)}: decoded and charged. */
+    static final String ERC20_TRANSFER_FROM = "23b872dd";
+
+    /**
+     * Selectors of the state-changing functions of the IOTPAY contracts (IotpayChannels, DeviceRegistry, Notary), as in
+     * the committed ABI artifacts of io.iotpay.chain.evm ({@code IotpaySelectorsTest} recomputes them from those files
+     * and fails if they drift). Every one of them pays only {@code msg.sender} or pulls only what the signer approved
+     * or sent as value; the value a call carries is charged by the policy.
+     */
+    static final Set<String> IOTPAY_SELECTORS = Set.of(
+            // IotpayChannels
+            "77f9be13", // claim(address,address,uint256,uint256,uint8,bytes32,bytes32)
+            "3f305560", // claimBatch(address,(address,uint256,uint256,uint8,bytes32,bytes32)[])
+            "91827664", // closeCooperative(address,address,uint256,uint256,uint8,bytes32,bytes32)
+            "d80dcc83", // open(address,address,uint256,uint256)
+            "b6fe0b9f", // openNative(address,uint256)
+            "e8b9b5dd", // startClose(address,address,uint256)
+            "32746d4f", // topUp(address,address,uint256,uint256)
+            "d9caed12", // withdraw(address,address,uint256)
+            "c9211c82", // withdrawEarnings(address,uint256)
+            // DeviceRegistry
+            "0154fdd1", // anchorCertificate(bytes32,bytes32)
+            "f8ada5b3", // registerDevice(bytes32,bytes32)
+            "c6cbc52a", // revokeCertificate(bytes32)
+            "66dd63e8", // transferOwnership(bytes32,address,uint256,uint8,bytes32,bytes32,uint8,bytes32,bytes32)
+            // Notary
+            "a149a214", // anchor(uint64,bytes32,uint32)
+            "a40858e9"); // anchorStored(uint64,bytes32,uint32)
+
+    /**
+     * Allowlist for call data: null when the transaction carries no call data, or its call is a decoded ERC-20 call
+     * or an IOTPAY contract function; otherwise a description of the call for the owner (it needs approval).
+     */
+    static String unknownCall(AccountId from, UnsignedTransaction tx) {
+        byte[] data = tx.data();
+        if (tx.isContractCreation() || data.length == 0) {
+            return null;
+        }
+        if (from.chainId().isEvm() && data.length >= 4) {
+            String selector = Bytes.toHex(Arrays.copyOf(data, 4));
+            if (selector.equals(ERC20_TRANSFER) || selector.equals(ERC20_APPROVE)
+                    || selector.equals(ERC20_TRANSFER_FROM) || IOTPAY_SELECTORS.contains(selector)) {
+                return null;
+            }
+            return "a call to " + tx.to() + " with selector 0x" + selector + " is neither an ERC-20 transfer/approve/"
+                    + "transferFrom nor an IOTPAY contract function and may move money";
+        }
+        return "a transaction to " + tx.to() + " with call data the wallet cannot decode may move money";
     }
 
     /** The payment a transaction makes, or null when it moves no value. */
@@ -665,12 +737,15 @@ public final class WalletService implements Wallet {
             String selector = Bytes.toHex(Arrays.copyOf(data, 4));
             AccountId payee = null;
             BigInteger amount = null;
-            if ((selector.equals("a9059cbb") || selector.equals("095ea7b3")) && data.length >= 68) {
+            if ((selector.equals(ERC20_TRANSFER) || selector.equals(ERC20_APPROVE)) && data.length >= 68) {
                 payee = AccountId.of(from.chainId(), "0x" + Bytes.toHex(Arrays.copyOfRange(data, 16, 36)));
                 amount = new BigInteger(1, Arrays.copyOfRange(data, 36, 68));
-            } else if (selector.equals("23b872dd") && data.length >= 100) {
+            } else if (selector.equals(ERC20_TRANSFER_FROM) && data.length >= 100) {
                 payee = AccountId.of(from.chainId(), "0x" + Bytes.toHex(Arrays.copyOfRange(data, 48, 68)));
                 amount = new BigInteger(1, Arrays.copyOfRange(data, 68, 100));
+            } else if (selector.equals(ERC20_TRANSFER) || selector.equals(ERC20_APPROVE)
+                    || selector.equals(ERC20_TRANSFER_FROM)) {
+                throw new IllegalArgumentException("ERC-20 call data 0x" + selector + " is too short");
             }
             if (payee != null) {
                 SpendingPolicy p = policy(from);

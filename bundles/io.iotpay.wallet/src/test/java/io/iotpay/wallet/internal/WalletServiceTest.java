@@ -439,9 +439,10 @@ public class WalletServiceTest {
         w.approve(pending.get(0).id());
         w.signTransaction(a.account(), big, hash);
         assertEquals(Amount.ofUnits(550, ETH), w.spentToday(a.account()));
-        // a zero-value call moves no money: no policy
-        w.signTransaction(a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH), new byte[] {1, 2, 3, 4},
-                null), hash);
+        // a zero-value call the wallet does not know needs the owner (it may move tokens)
+        assertEquals(Reason.APPROVAL_REQUIRED, assertThrows(SpendingRefusedException.class, () -> w.signTransaction(
+                a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH), new byte[] {1, 2, 3, 4}, null), hash))
+                .reason());
         // an ERC-20 transfer of a token the policy does not cover is refused
         byte[] transfer = Bytes.concat(Bytes.fromHex("a9059cbb", "sel"), new byte[12],
                 Bytes.fromHex(PAYEE.address(), "to"), Bytes.toFixed(BigInteger.TEN, 32));
@@ -452,6 +453,87 @@ public class WalletServiceTest {
         assertEquals(Reason.PAYEE_NOT_ALLOWED, assertThrows(SpendingRefusedException.class, () -> w.signTransaction(
                 a.account(), new UnsignedTransaction(stranger, Amount.ofUnits(1, ETH), null, null), hash)).reason());
         assertArrayEquals(Eip191.personalMessageDigest(new byte[0]), Eip191.personalMessageDigest(new byte[0]));
+    }
+
+    static byte[] call(String selector, Object... words) {
+        byte[] out = Bytes.fromHex(selector, "selector");
+        for (Object w : words) {
+            byte[] word = w instanceof AccountId id ? Bytes.concat(new byte[12], Bytes.fromHex(id.address(), "address"))
+                    : Bytes.toFixed((BigInteger) w, 32);
+            out = Bytes.concat(out, word);
+        }
+        return out;
+    }
+
+    static final BigInteger MAX = BigInteger.TWO.pow(256).subtract(BigInteger.ONE);
+
+    @Test
+    void contractCallsAreAllowlistedOthersNeedTheOwner() {
+        WalletService w = start();
+        AccountInfo a = w.importMnemonic("payer", ANVIL, ChainId.DEVNET, 0);
+        AccountId attacker = AccountId.of(ChainId.DEVNET, "0x90f79bf6eb2c4f870365e785982e1f101e93b906");
+        w.setPolicy(a.account(), new SpendingPolicy(null, Amount.ofUnits(1000, ETH), Map.of(), null,
+                Set.of(PAYEE, CONTRACT), null, ZoneId.of("UTC")));
+        byte[] hash = Keccak.keccak256(new byte[] {7});
+
+        // increaseAllowance(attacker, MAX) moves no native value but hands the tokens over: owner approval
+        UnsignedTransaction increase = new UnsignedTransaction(CONTRACT, Amount.zero(ETH),
+                call("39509351", attacker, MAX), null);
+        SpendingRefusedException e = assertThrows(SpendingRefusedException.class,
+                () -> w.signTransaction(a.account(), increase, hash));
+        assertEquals(Reason.APPROVAL_REQUIRED, e.reason());
+        assertTrue(e.getMessage().contains("0x39509351"), e.getMessage());
+        PendingApproval p = w.pendingApprovals().get(0);
+        assertEquals(WalletService.CALL_APPROVAL_PREFIX + Bytes.toHex0x(hash), p.intent().sessionKey());
+        assertEquals(CONTRACT, p.intent().payee());
+        // ERC-2612 permit and Safe execTransaction likewise
+        for (String sel : List.of("d505accf", "6a761202", "ac9650d8")) {
+            assertEquals(Reason.APPROVAL_REQUIRED, assertThrows(SpendingRefusedException.class, () -> w.signTransaction(
+                    a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH), call(sel, attacker), null),
+                    Keccak.keccak256(Bytes.fromHex(sel, "s")))).reason(), sel);
+        }
+        // after approval, that exact signing hash is signed once
+        w.approve(p.id());
+        Signature s = w.signTransaction(a.account(), increase, hash);
+        assertEquals(a.account().address(),
+                Bytes.toHex0x(EthAddress.fromPublicKey(new BouncyCastleSecp256k1().recover(hash, s.bytes()))));
+        assertEquals(Reason.APPROVAL_REQUIRED, assertThrows(SpendingRefusedException.class,
+                () -> w.signTransaction(a.account(), increase, hash)).reason());
+        assertEquals(Amount.zero(ETH), w.spentToday(a.account()));
+
+        // IOTPAY channel open (native): signed without approval, its value charged
+        BigInteger deposit = BigInteger.valueOf(300);
+        UnsignedTransaction open = new UnsignedTransaction(CONTRACT, Amount.ofUnits(deposit, ETH),
+                call("d80dcc83", PAYEE, BigInteger.ZERO, BigInteger.ONE, deposit), null);
+        w.signTransaction(a.account(), open, Keccak.keccak256(new byte[] {8}));
+        assertEquals(Amount.ofUnits(300, ETH), w.spentToday(a.account()));
+        // a zero-value IOTPAY call (withdraw earnings) is signed and charges nothing
+        w.signTransaction(a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH),
+                call("c9211c82", AccountId.of(ChainId.DEVNET, "0x" + "00".repeat(20)), BigInteger.TEN), null),
+                Keccak.keccak256(new byte[] {9}));
+        assertEquals(Amount.ofUnits(300, ETH), w.spentToday(a.account()));
+        // the channel's value still counts against the day limit
+        assertEquals(Reason.DAY_LIMIT, assertThrows(SpendingRefusedException.class, () -> w.signTransaction(
+                a.account(), new UnsignedTransaction(CONTRACT, Amount.ofUnits(701, ETH), call("b6fe0b9f", PAYEE,
+                        BigInteger.ONE), null), Keccak.keccak256(new byte[] {10}))).reason());
+    }
+
+    @Test
+    void erc20ApproveIsChargedAgainstATokenPolicy() {
+        WalletService w = start();
+        AccountInfo a = w.importMnemonic("payer", ANVIL, ChainId.DEVNET, 0);
+        Asset usdc = Asset.token(ChainId.DEVNET, CONTRACT.address(), 6, "USDC");
+        w.setPolicy(a.account(), new SpendingPolicy(null, Amount.ofUnits(1000, usdc), Map.of(), null,
+                Set.of(PAYEE), null, ZoneId.of("UTC")));
+        w.signTransaction(a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH),
+                call("095ea7b3", PAYEE, BigInteger.valueOf(400)), null), Keccak.keccak256(new byte[] {11}));
+        assertEquals(Amount.ofUnits(400, usdc), w.spentToday(a.account()));
+        assertEquals(Reason.DAY_LIMIT, assertThrows(SpendingRefusedException.class, () -> w.signTransaction(
+                a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH), call("095ea7b3", PAYEE, MAX), null),
+                Keccak.keccak256(new byte[] {12}))).reason());
+        // a truncated ERC-20 call is not signed at all
+        assertThrows(IllegalArgumentException.class, () -> w.signTransaction(a.account(), new UnsignedTransaction(
+                CONTRACT, Amount.zero(ETH), Bytes.fromHex("a9059cbb", "s"), null), Keccak.keccak256(new byte[] {13})));
     }
 
     public static WalletConfig config(String folder, String passphrase) {

@@ -100,6 +100,9 @@ public final class SpendingPolicyEngine {
         PendingApproval[] created = new PendingApproval[1];
         try {
             return book(book, intent, policy, created);
+        } catch (ArithmeticException e) {
+            // a total above 2^256-1 (e.g. approve(spender, MAX) after some spending) is over any limit
+            throw new SpendingRefusedException(Reason.DAY_LIMIT, intent, "the total would exceed 2^256-1 base units");
         } finally {
             // listeners are called outside every lock, so they may call back into the wallet
             if (created[0] != null && sink != null) {
