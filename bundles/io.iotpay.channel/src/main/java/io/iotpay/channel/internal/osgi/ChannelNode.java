@@ -151,7 +151,8 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
     private final Map<String, Offer> offers = new ConcurrentHashMap<>();
     private final Map<SessionId, Buyer> buyers = new ConcurrentHashMap<>();
     private final Map<SessionId, ConcurrentSkipListMap<Long, SignedMessage>> outboxes = new ConcurrentHashMap<>();
-    private final Map<SessionId, SessionSnapshot> seen = new ConcurrentHashMap<>();
+    /** Last snapshot per session and role: one node may be both sides of a session (two identities, iotpay:demo). */
+    private final Map<String, SessionSnapshot> seen = new ConcurrentHashMap<>();
     private volatile ProviderNode provider;
     private volatile AccountId providerKey;
     private volatile URI endpoint;
@@ -917,7 +918,7 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
                 Buyer b = new Buyer(s, p.endpoint(), ch.payer());
                 b.resend = s.lastSent().orElse(null);
                 buyers.put(s.id(), b);
-                seen.put(s.id(), s.snapshot());
+                seen.put(seenKey(s.snapshot()), s.snapshot());
                 LOG.info("Restored consumer session {} ({})", s.id(), s.state());
             } catch (RuntimeException e) {
                 LOG.warn("Consumer session {} cannot be restored: {}", r.id(), e.getMessage());
@@ -945,7 +946,7 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         }
         if (any) {
             List<SessionId> restored = provider.recover();
-            restored.forEach(id -> provider.session(id).ifPresent(s -> seen.put(id, s.snapshot())));
+            restored.forEach(id -> provider.session(id).ifPresent(s -> seen.put(seenKey(s.snapshot()), s.snapshot())));
             LOG.info("Republished stored offers; restored provider sessions {}", restored);
         }
     }
@@ -973,8 +974,12 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         }
     }
 
+    private static String seenKey(SessionSnapshot s) {
+        return s.role().name() + "/" + s.id().value();
+    }
+
     private void observe(SessionSnapshot now) {
-        SessionSnapshot before = seen.put(now.id(), now);
+        SessionSnapshot before = seen.put(seenKey(now), now);
         List<SessionEvent.Type> types = SessionEvents.diff(before, now);
         if (now.role() == SessionRole.PROVIDER && now.state() == SessionState.STOPPED && !types.isEmpty()) {
             // a stopped session's final voucher arrives after the STOP: claim when the stop and when it lands
