@@ -54,11 +54,26 @@ public class RpcErrorException extends ChainException {
         return code == 3 || rpcMessage.toLowerCase(java.util.Locale.ROOT).contains("revert");
     }
 
-    /** @return true if the node rejects the nonce as already used */
+    /**
+     * @return true if the node already holds a transaction with exactly these bytes (geth "already known", anvil and
+     *         OpenEthereum "already imported", Nethermind "AlreadyKnown"): after a retried broadcast this means our own
+     *         transaction reached the node; it is not a nonce conflict
+     */
+    public boolean isAlreadyKnown() {
+        String m = rpcMessage.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("already known") || m.contains("alreadyknown") || m.contains("already imported")
+                || m.contains("known transaction");
+    }
+
+    /**
+     * @return true if the node rejects the nonce as already used, or holds another transaction with that nonce
+     *         ("replacement transaction underpriced"); the transaction holding the nonce may still be our own, so check
+     *         its hash before treating the nonce as taken by someone else
+     */
     public boolean isNonceTooLow() {
         String m = rpcMessage.toLowerCase(java.util.Locale.ROOT);
-        return m.contains("nonce too low") || m.contains("nonce is too low") || m.contains("already known")
-                || m.contains("replacement transaction underpriced") || m.contains("already imported");
+        return m.contains("nonce too low") || m.contains("nonce is too low") || m.contains("oldnonce")
+                || m.contains("replacement transaction underpriced") || m.contains("replacement underpriced");
     }
 
     /** @return true if the sender cannot pay value plus gas */

@@ -16,8 +16,10 @@ import io.iotpay.chain.evm.internal.rpc.RpcErrorException;
  * so a restart (or another process using the same account) is picked up. Allocation, signing and broadcasting happen
  * under the account's lock inside {@link #send}: a nonce is consumed only when the node accepted the transaction, so a
  * refused signature or a failed broadcast never leaves a gap that would block every later transaction. When the node
- * answers "nonce too low" (another sender used the account) the counter is re-synced from the node and the send is
- * retried once. Different accounts never wait for each other.
+ * answers "nonce too low" the counter is re-synced from the node and the send is retried once. The action must pass
+ * that error on only after it made sure the transaction holding the nonce is not its own ({@link TxSender} looks its
+ * hash up, and treats "already known" as success), so a retried broadcast never becomes a second, re-signed
+ * transaction of the same intent. Different accounts never wait for each other.
  */
 public final class NonceManager {
 
@@ -36,8 +38,9 @@ public final class NonceManager {
 
     /**
      * Runs {@code sendWithNonce} with the account's next nonce, under the account's lock. If it returns normally the
-     * nonce is consumed; if it throws, the nonce is not consumed (unless the node said the nonce was already used, in
-     * which case the counter is re-synced from the node and the action is retried once).
+     * nonce is consumed; if it throws, the nonce is not consumed (unless the node said the nonce was already used by a
+     * transaction that is not the action's own, in which case the counter is re-synced from the node and the action
+     * is retried once).
      *
      * @param address the sender, 0x hex
      * @param sendWithNonce signs and broadcasts with the given nonce
