@@ -39,13 +39,22 @@ import io.iotpay.channel.internal.store.StoredVoucher;
  * credit left from earlier prepayment, otherwise it is refused as REPLAYED. Requests of one channel are decided one
  * at a time; channels in parallel.
  * <p>
+ * A header is good for one request only (security review H2): the VOUCHER message must be signed by the channel's
+ * payer ({@code from} = payer), its {@code seq} must be above every request sequence number already served on the
+ * channel (the consumer counts up per channel), and its {@code at} must lie within {@link #FRESHNESS} of this node's
+ * clock. A replayed header, or the voucher re-wrapped in another sender's message, is refused without serving.
+ * <p>
  * Served value per channel is kept in the store as a session record with id = the channel's 64 hex digits, role
- * PROVIDER, {@code delivered} = requests served, {@code base} = value served in base units.
+ * PROVIDER, {@code delivered} = requests served, {@code base} = value served in base units, {@code peerSeq} = the
+ * highest request sequence number served, written in the same transaction.
  */
 public final class PayPerRequestGate {
 
     /** HTTP header carrying the voucher message on the retry. */
     public static final String HEADER = "X-IOTPAY-Voucher";
+
+    /** How far a request's {@code at} may lie from this node's clock, either way. */
+    public static final java.time.Duration FRESHNESS = java.time.Duration.ofMinutes(2);
 
     /** What to answer. */
     public sealed interface Decision {
@@ -74,7 +83,8 @@ public final class PayPerRequestGate {
     private final Offer offer;
     private final SignedMessage offerMessage;
     private final String offerJson;
-    private final Map<ChannelId, Object> locks = new ConcurrentHashMap<>();
+    /** Per channel, shared by every gate of this JVM (two offers may be paid through one channel). */
+    private static final Map<ChannelId, Object> LOCKS = new ConcurrentHashMap<>();
 
     public PayPerRequestGate(MessageCodec codec, Clock clock, ChannelStore store, VoucherVerifier verifier,
             Function<ChannelId, Optional<Channel>> chain, SignedMessage offerMessage) {
@@ -122,16 +132,21 @@ public final class PayPerRequestGate {
                         + m.body().type());
             }
             codec.verify(m, null);
+            java.time.Duration skew = java.time.Duration.between(m.envelope().at(), clock.instant()).abs();
+            if (skew.compareTo(FRESHNESS) > 0) {
+                throw new ProtocolException(ErrorCode.REPLAYED, "request time " + m.envelope().at()
+                        + " is more than " + FRESHNESS.toSeconds() + " s from this node's clock");
+            }
             Body.VoucherBody v = (Body.VoucherBody) m.body();
-            synchronized (locks.computeIfAbsent(v.channel(), k -> new Object())) {
-                return decide(v);
+            synchronized (LOCKS.computeIfAbsent(v.channel(), k -> new Object())) {
+                return decide(m, v);
             }
         } catch (ProtocolException e) {
             return new Refused(e);
         }
     }
 
-    private Decision decide(Body.VoucherBody v) {
+    private Decision decide(SignedMessage m, Body.VoucherBody v) {
         Channel ch = chain.apply(v.channel()).orElseThrow(() -> new ProtocolException(ErrorCode.UNKNOWN_CHANNEL,
                 "channel " + v.channel() + " does not exist on chain"));
         if (!ch.payee().equals(offer.payee()) || !ch.asset().equals(offer.price().asset())
@@ -147,10 +162,20 @@ public final class PayPerRequestGate {
             throw new ProtocolException(ErrorCode.ABOVE_DEPOSIT, "voucher cumulative " + amount.units()
                     + " is above the channel deposit " + ch.deposit().units());
         }
+        if (!m.envelope().from().equals(ch.payer())) {
+            throw new ProtocolException(ErrorCode.BAD_SIGNATURE, "the request is signed by " + m.envelope().from()
+                    + ", not by the channel payer " + ch.payer());
+        }
         verifier.verify(v.channel(), amount, v.signature(), ch.payer());
 
         SessionId sid = new SessionId(v.channel().toHex().substring(2));
         Optional<SessionRecord> rec = store.session(sid, SessionRole.PROVIDER);
+        long lastSeq = rec.map(SessionRecord::peerSeq).orElse(0L);
+        long seq = m.envelope().seq();
+        if (seq <= lastSeq) {
+            throw new ProtocolException(ErrorCode.REPLAYED, "request seq " + seq + " was already used on channel "
+                    + v.channel() + " (last " + lastSeq + ")");
+        }
         long served = rec.map(r -> r.delivered().longValueExact()).orElse(0L);
         Amount servedValue = Amount.ofUnits(rec.map(SessionRecord::base).orElse(BigInteger.ZERO),
                 offer.price().asset());
@@ -172,7 +197,7 @@ public final class PayPerRequestGate {
         }
         SessionRecord next = new SessionRecord(sid, SessionRole.PROVIDER, v.channel(), offerJson, ch.payer(),
                 SessionState.RUNNING, BigInteger.valueOf(served + 1), servedValue.plus(price).units(),
-                BigInteger.ZERO, 0, 0, "", clock.instant());
+                BigInteger.ZERO, 0, seq, "", clock.instant());
         if (fresh) {
             if (store.channel(v.channel(), SessionRole.PROVIDER).isEmpty()) {
                 store.putChannel(new ChannelRecord(ch.id(), SessionRole.PROVIDER, ch.scheme(), ch.contract(),

@@ -621,6 +621,8 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Object paidLock = new Object();
+    /** Last request sequence number sent per channel (guarded by paidLock); see {@link #nextRequestSeq}. */
+    private final Map<ChannelId, Long> requestSeqs = new java.util.HashMap<>();
     private final Map<String, PayPerRequestGate> gates = new ConcurrentHashMap<>();
 
     /** Response header of a served paid request: the credit left on the channel, in base units. */
@@ -703,12 +705,23 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
             store.commitVoucher(new StoredVoucher(ch.id(), SessionRole.CONSUMER, cumulative.units(), sig,
                     clock.instant()));
             SignedMessage vm = codec.sign(new io.iotpay.channel.internal.protocol.Envelope(MessageCodec.VERSION,
-                    MessageType.VOUCHER, payer, SessionId.random(), 1, clock.instant()),
+                    MessageType.VOUCHER, payer, SessionId.random(), nextRequestSeq(ch.id()), clock.instant()),
                     new Body.VoucherBody(ch.id(), cumulative.units(), sig, 0), MessageSigner.of(wallet, payer));
             String header = PayPerRequestGate.headerValue(codec, vm);
             HttpReply paid = transport.get(resource, Map.of(PayPerRequestGate.HEADER, header));
             return new PaidResponse(paid.status(), paid.body(), cumulative, ch.id(), header);
         }
+    }
+
+    /**
+     * The next request sequence number on a channel (caller holds paidLock): the gate serves a header only once and
+     * only with a seq above every one it served on the channel. It counts up per channel and starts from the clock's
+     * milliseconds, so it stays above what was sent before a restart without storing it.
+     */
+    private long nextRequestSeq(ChannelId channel) {
+        long next = Math.max(requestSeqs.getOrDefault(channel, 0L) + 1, clock.millis());
+        requestSeqs.put(channel, next);
+        return next;
     }
 
     // ------------------------------------------------------------------ both sides

@@ -72,12 +72,57 @@ class PayPerRequestGateTest {
     }
 
     String header(TestKey signer, Amount cumulative) {
+        return header(signer, cumulative, payer, ++seq, clock.instant());
+    }
+
+    /** A header whose voucher is signed by {@code signer} and whose message is signed by {@code sender}. */
+    String header(TestKey signer, Amount cumulative, TestKey sender, long requestSeq, Instant at) {
         BigInteger units = cumulative.units();
         Body.VoucherBody vb = new Body.VoucherBody(channel, units,
                 signer.signHash(Eip712Voucher.digest(Fixture.CONTRACT, channel, units)), 0);
-        SignedMessage m = codec.sign(new Envelope(1, MessageType.VOUCHER, payer.account(),
-                new SessionId("ppr-client-1"), ++seq, clock.instant()), vb, payer.messageSigner());
+        SignedMessage m = codec.sign(new Envelope(1, MessageType.VOUCHER, sender.account(),
+                new SessionId("ppr-client-1"), requestSeq, at), vb, sender.messageSigner());
         return PayPerRequestGate.headerValue(codec, m);
+    }
+
+    /** The store's served count on the channel (0 before the first request). */
+    long served() {
+        return store.session(new SessionId(channel.toHex().substring(2)), SessionRole.PROVIDER)
+                .map(r -> r.delivered().longValueExact()).orElse(0L);
+    }
+
+    /** Security review H2: a payer prepays four requests and uses one; what others can do with what they see. */
+    @Test
+    void prepaidCreditCannotBeSpentByReplayingOrReSigningAHeader() {
+        String prepaid = header(payer, price.times(4));
+        assertEquals(1, assertInstanceOf(PayPerRequestGate.Serve.class, gate.check(prepaid)).served());
+        // the same header again (a proxy, a log, the LAN): refused, nothing served
+        assertEquals(ErrorCode.REPLAYED, refused(gate.check(prepaid)));
+        assertEquals(1, served());
+        // the payer's voucher re-wrapped in a message signed by a third party, with a fresh seq and time
+        TestKey thief = TestKey.random(Fixture.CHAIN);
+        assertEquals(ErrorCode.BAD_SIGNATURE, refused(gate.check(header(payer, price.times(4), thief, seq + 100,
+                clock.instant()))));
+        assertEquals(1, served());
+        // an older, unserved header of the payer (lower seq than one already served): refused
+        assertEquals(ErrorCode.REPLAYED, refused(gate.check(header(payer, price.times(4), payer, seq - 1,
+                clock.instant()))));
+        // a header from too long ago, or from the future, even with a new seq
+        assertEquals(ErrorCode.REPLAYED, refused(gate.check(header(payer, price.times(4), payer, seq + 10,
+                clock.instant().minus(PayPerRequestGate.FRESHNESS).minusSeconds(1)))));
+        assertEquals(ErrorCode.REPLAYED, refused(gate.check(header(payer, price.times(4), payer, seq + 11,
+                clock.instant().plus(PayPerRequestGate.FRESHNESS).plusSeconds(1)))));
+        assertEquals(1, served());
+        // the legitimate next request (next seq, prepaid voucher) is served
+        clock.advance(Duration.ofSeconds(30));
+        assertEquals(2, assertInstanceOf(PayPerRequestGate.Serve.class, gate.check(header(payer, price.times(4))))
+                .served());
+        // the request seq is stored with the served count: a reopened store still refuses the served header
+        store.close();
+        store = JdbcChannelStore.sqlite(dir.resolve("ppr.db"));
+        assertEquals(ErrorCode.REPLAYED, refused(newGate(store).check(prepaid)));
+        assertEquals(3, assertInstanceOf(PayPerRequestGate.Serve.class, newGate(store).check(header(payer,
+                price.times(4)))).served());
     }
 
     ErrorCode refused(PayPerRequestGate.Decision d) {
@@ -97,12 +142,13 @@ class PayPerRequestGateTest {
         PayPerRequestGate.Serve s = assertInstanceOf(PayPerRequestGate.Serve.class, gate.check(one));
         assertEquals(1, s.served());
         assertEquals(ErrorCode.REPLAYED, refused(gate.check(one)));
-        // prepay three more in one voucher: three requests, then replay
+        // prepay three more in one voucher: three requests (each its own message, next seq), then no credit left
         String four = header(payer, price.times(4));
         for (int i = 2; i <= 4; i++) {
-            assertEquals(i, assertInstanceOf(PayPerRequestGate.Serve.class, gate.check(four)).served());
+            assertEquals(i, assertInstanceOf(PayPerRequestGate.Serve.class,
+                    gate.check(i == 2 ? four : header(payer, price.times(4)))).served());
         }
-        assertEquals(ErrorCode.REPLAYED, refused(gate.check(four)));
+        assertEquals(ErrorCode.REPLAYED, refused(gate.check(header(payer, price.times(4)))));
         // a voucher that adds less than a request
         assertEquals(ErrorCode.CREDIT_EXHAUSTED, refused(gate.check(header(payer,
                 price.times(4).plus(Amount.ofUnits(1, Fixture.ETH))))));
