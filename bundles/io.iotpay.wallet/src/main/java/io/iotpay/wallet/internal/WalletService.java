@@ -136,7 +136,6 @@ public final class WalletService implements Wallet {
     private final SpendingPolicyEngine engine;
     private final Map<String, Account> accounts = new LinkedHashMap<>();
     private final Map<AccountId, SpendingPolicy> policies = new ConcurrentHashMap<>();
-    private final Map<String, BigInteger> lastVoucher = new ConcurrentHashMap<>();
     private final List<WalletListener> listeners = new CopyOnWriteArrayList<>();
 
     /** OSGi constructor: reads {@code IOTPAY_WALLET_PASSPHRASE} from the process environment. */
@@ -161,7 +160,7 @@ public final class WalletService implements Wallet {
         this.clock = clock;
         this.secp = secp;
         this.random = random;
-        this.engine = new SpendingPolicyEngine(clock);
+        this.engine = new SpendingPolicyEngine(clock, folder);
         loadIndex();
         loadPolicies();
         if (passphrase == null) {
@@ -578,17 +577,16 @@ public final class WalletService implements Wallet {
         requireEvm(a);
         // The wallet, not the caller, decides how much new money a voucher commits: at least the cumulative amount
         // above the highest voucher it signed on this channel.
-        String channelKey = intent.payer() + "/" + voucher.channel().toHex();
-        BigInteger last = lastVoucher.getOrDefault(channelKey, BigInteger.ZERO);
+        String channelKey = voucher.channel().toHex();
+        BigInteger last = engine.lastVoucher(intent.payer(), channelKey);
         BigInteger fresh = voucher.cumulative().units().subtract(last).max(BigInteger.ZERO);
         PaymentIntent checked = fresh.compareTo(intent.increment().units()) > 0
                 ? new PaymentIntent(intent.payer(), intent.payee(), Amount.ofUnits(fresh, intent.increment().asset()),
                         intent.cumulative(), intent.unitPrice(), intent.sessionKey(), intent.channel())
                 : intent;
         byte[] digest = voucherDigest(voucher, domain);
-        Signature sig = signPayment(a, checked, digest);
-        lastVoucher.merge(channelKey, voucher.cumulative().units(), BigInteger::max);
-        return sig;
+        // the booking and the new highest voucher are stored together before the signature is made
+        return signPayment(a, checked, digest, channelKey, voucher.cumulative().units());
     }
 
     private static final byte[] DOMAIN_TYPEHASH = Keccak.keccak256(("EIP712Domain(string name,string version,"
@@ -771,6 +769,11 @@ public final class WalletService implements Wallet {
 
     /** Policy, then sign; the reservation is released if signing fails. */
     private Signature signPayment(Account a, PaymentIntent intent, byte[] digest) {
+        return signPayment(a, intent, digest, null, null);
+    }
+
+    private Signature signPayment(Account a, PaymentIntent intent, byte[] digest, String voucherChannel,
+            BigInteger voucherCumulative) {
         if (a.locked || passphrase == null) {
             SpendingRefusedException e = new SpendingRefusedException(Reason.ACCOUNT_LOCKED, intent,
                     "account " + a.id + " is locked");
@@ -779,7 +782,7 @@ public final class WalletService implements Wallet {
         }
         SpendingPolicyEngine.Reservation r;
         try {
-            r = engine.reserve(intent, policy(a.id), this::notifyApproval);
+            r = engine.reserve(intent, policy(a.id), this::notifyApproval, voucherChannel, voucherCumulative);
         } catch (SpendingRefusedException e) {
             notifyRefused(e);
             throw e;

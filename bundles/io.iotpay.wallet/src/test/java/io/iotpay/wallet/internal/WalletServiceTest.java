@@ -536,6 +536,83 @@ public class WalletServiceTest {
                 CONTRACT, Amount.zero(ETH), Bytes.fromHex("a9059cbb", "s"), null), Keccak.keccak256(new byte[] {13})));
     }
 
+    @Test
+    void theSpendingBookSurvivesARestart() throws Exception {
+        WalletService w = start();
+        AccountInfo a = w.importMnemonic("payer", ANVIL, ChainId.DEVNET, 0);
+        AccountId payer = a.account();
+        w.setPolicy(payer, new SpendingPolicy(Amount.ofUnits(400, ETH), Amount.ofUnits(1000, ETH),
+                Map.of(PAYEE, Amount.ofUnits(910, ETH)), null, Set.of(PAYEE), null, ZoneId.of("UTC")));
+        w.signTransaction(payer, new UnsignedTransaction(PAYEE, Amount.ofUnits(890, ETH), null, null),
+                Keccak.keccak256(new byte[] {1}));
+        VoucherDomain domain = VoucherDomain.iotpay(CONTRACT, "1");
+        ChannelId ch = new ChannelId(Keccak.keccak256("durable".getBytes(StandardCharsets.US_ASCII)));
+        w.signVoucher(new PaymentIntent(payer, PAYEE, Amount.ofUnits(5, ETH), Amount.ofUnits(5, ETH), null, "s1", ch),
+                Voucher.unsigned(ch, CONTRACT, Amount.ofUnits(5, ETH)), domain);
+        assertEquals(Amount.ofUnits(895, ETH), w.spentToday(payer));
+        Path keystore = dir.resolve("keystore");
+        List<Path> books;
+        try (Stream<Path> files = Files.list(keystore)) {
+            books = files.filter(f -> f.getFileName().toString().startsWith("spending-")).toList();
+        }
+        assertEquals(1, books.size(), books.toString());
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(books.get(0)));
+
+        // restart (a bundle refresh, a config update or a crash all start a new instance on the same folder)
+        started.remove(w);
+        w.deactivate();
+        WalletService w2 = start();
+        assertEquals(Amount.ofUnits(895, ETH), w2.spentToday(payer));
+        SpendingRefusedException over = assertThrows(SpendingRefusedException.class, () -> w2.signTransaction(payer,
+                new UnsignedTransaction(PAYEE, Amount.ofUnits(16, ETH), null, null), Keccak.keccak256(new byte[] {2})));
+        assertEquals(Reason.PAYEE_DAY_LIMIT, over.reason());
+        assertEquals(Amount.ofUnits(911, ETH), over.attemptedTotal());
+        // the last voucher per channel survived: the next voucher is charged only its increase (10), even when the
+        // caller claims less; without the stored voucher it would be charged its whole cumulative (15)
+        w2.signVoucher(new PaymentIntent(payer, PAYEE, Amount.ofUnits(1, ETH), Amount.ofUnits(15, ETH), null, "s1",
+                ch), Voucher.unsigned(ch, CONTRACT, Amount.ofUnits(15, ETH)), domain);
+        assertEquals(Amount.ofUnits(905, ETH), w2.spentToday(payer));
+
+        started.remove(w2);
+        w2.deactivate();
+        WalletService w3 = start();
+        // day limit: 905 + 96 > 1000 (to another payee so the payee limit is not what refuses)
+        AccountId other = AccountId.of(ChainId.DEVNET, "0x90f79bf6eb2c4f870365e785982e1f101e93b906");
+        w3.setPolicy(payer, new SpendingPolicy(Amount.ofUnits(400, ETH), Amount.ofUnits(1000, ETH), Map.of(), null,
+                Set.of(PAYEE, other), null, ZoneId.of("UTC")));
+        SpendingRefusedException day = assertThrows(SpendingRefusedException.class, () -> w3.signTransaction(payer,
+                new UnsignedTransaction(other, Amount.ofUnits(96, ETH), null, null), Keccak.keccak256(new byte[] {3})));
+        assertEquals(Reason.DAY_LIMIT, day.reason());
+        assertEquals(Amount.ofUnits(1001, ETH), day.attemptedTotal());
+        // the session total survived too: 15 signed in session s1, the session limit is 400
+        assertEquals(Reason.SESSION_LIMIT, assertThrows(SpendingRefusedException.class, () -> w3.signVoucher(
+                new PaymentIntent(payer, PAYEE, Amount.ofUnits(386, ETH), Amount.ofUnits(401, ETH), null, "s1", ch),
+                Voucher.unsigned(ch, CONTRACT, Amount.ofUnits(401, ETH)), domain)).reason());
+        // a refused voucher does not move the channel's last voucher
+        clock.advance(java.time.Duration.ofDays(1));
+        w3.signVoucher(new PaymentIntent(payer, PAYEE, Amount.ofUnits(1, ETH), Amount.ofUnits(20, ETH), null, "s1",
+                ch), Voucher.unsigned(ch, CONTRACT, Amount.ofUnits(20, ETH)), domain);
+        assertEquals(Amount.ofUnits(5, ETH), w3.spentToday(payer), "a new day, and only the voucher's increase");
+    }
+
+    @Test
+    void aDamagedSpendingBookStopsTheWalletInsteadOfResettingTheDay() throws Exception {
+        WalletService w = start();
+        AccountInfo a = w.importMnemonic("payer", ANVIL, ChainId.DEVNET, 0);
+        w.setPolicy(a.account(), policy(1000, null));
+        w.signTransaction(a.account(), new UnsignedTransaction(PAYEE, Amount.ofUnits(5, ETH), null, null),
+                Keccak.keccak256(new byte[] {1}));
+        started.remove(w);
+        w.deactivate();
+        Path book;
+        try (Stream<Path> files = Files.list(dir.resolve("keystore"))) {
+            book = files.filter(f -> f.getFileName().toString().startsWith("spending-")).findFirst().orElseThrow();
+        }
+        Files.writeString(book, "{\"account\": ");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> start());
+        assertTrue(e.getMessage().contains("spending book"), e.getMessage());
+    }
+
     public static WalletConfig config(String folder, String passphrase) {
         return new WalletConfig() {
             @Override

@@ -1,5 +1,11 @@
 package io.iotpay.wallet.internal.policy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -11,14 +17,27 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.iotpay.api.chain.AccountId;
+import io.iotpay.api.chain.ChainId;
 import io.iotpay.api.money.Amount;
+import io.iotpay.api.money.Asset;
 import io.iotpay.api.wallet.PaymentIntent;
 import io.iotpay.api.wallet.PendingApproval;
 import io.iotpay.api.wallet.SpendingPolicy;
 import io.iotpay.api.wallet.SpendingRefusedException;
 import io.iotpay.api.wallet.SpendingRefusedException.Reason;
+import io.iotpay.wallet.internal.keystore.KeystoreError;
+import io.iotpay.wallet.internal.keystore.KeystoreV3;
 
 /**
  * Enforces {@link SpendingPolicy} on payment intents. Thread-safe. Callers use <em>reserve, then sign</em>:
@@ -53,17 +72,41 @@ public final class SpendingPolicyEngine {
         Amount daySpent;
         final Map<AccountId, Amount> payeeDaySpent = new HashMap<>();
         final Map<String, Amount> sessionSpent = new HashMap<>();
+        /** Highest voucher cumulative signed per channel (channel id hex). */
+        final Map<String, BigInteger> lastVoucher = new HashMap<>();
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(SpendingPolicyEngine.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String FILE_PREFIX = "spending-";
+
     private final Clock clock;
+    /** Folder of the durable books ({@code spending-<account>.json}), or null for memory only. */
+    private final Path folder;
     private final Map<AccountId, AccountBook> books = new ConcurrentHashMap<>();
     private final Object approvalLock = new Object();
     private final Map<String, PendingApproval> pending = new LinkedHashMap<>();
     private final Map<String, Decision> decided = new LinkedHashMap<>();
     private final Map<String, PaymentIntent> decidedIntents = new LinkedHashMap<>();
 
+    /** An engine whose books live in memory only (tests). */
     public SpendingPolicyEngine(Clock clock) {
+        this(clock, null);
+    }
+
+    /**
+     * An engine whose books are durable: each booking is written (atomically, fsync'd, owner-only) to
+     * {@code folder/spending-<account>.json} before {@link #reserve} returns, and the books found there are loaded
+     * now, so a restart or a configuration update does not reset the day.
+     *
+     * @throws IllegalStateException if a stored book cannot be read (rather than start with an empty day)
+     */
+    public SpendingPolicyEngine(Clock clock, Path folder) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.folder = folder;
+        if (folder != null) {
+            load();
+        }
     }
 
     /**
@@ -72,6 +115,16 @@ public final class SpendingPolicyEngine {
      * @throws SpendingRefusedException with the reason, the limit and the attempted total
      */
     public Reservation reserve(PaymentIntent intent, SpendingPolicy policy, ApprovalSink sink) {
+        return reserve(intent, policy, sink, null, null);
+    }
+
+    /**
+     * Like {@link #reserve(PaymentIntent, SpendingPolicy, ApprovalSink)} for a voucher: also records
+     * {@code voucherCumulative} as the highest voucher signed on {@code voucherChannel}, in the same durable write as
+     * the booking (released with it).
+     */
+    public Reservation reserve(PaymentIntent intent, SpendingPolicy policy, ApprovalSink sink, String voucherChannel,
+            BigInteger voucherCumulative) {
         Objects.requireNonNull(intent, "intent");
         Objects.requireNonNull(policy, "policy");
         Amount inc = intent.increment();
@@ -99,7 +152,7 @@ public final class SpendingPolicyEngine {
         AccountBook book = books.computeIfAbsent(intent.payer(), k -> new AccountBook());
         PendingApproval[] created = new PendingApproval[1];
         try {
-            return book(book, intent, policy, created);
+            return book(book, intent, policy, created, voucherChannel, voucherCumulative);
         } catch (ArithmeticException e) {
             // a total above 2^256-1 (e.g. approve(spender, MAX) after some spending) is over any limit
             throw new SpendingRefusedException(Reason.DAY_LIMIT, intent, "the total would exceed 2^256-1 base units");
@@ -112,7 +165,7 @@ public final class SpendingPolicyEngine {
     }
 
     private Reservation book(AccountBook book, PaymentIntent intent, SpendingPolicy policy,
-            PendingApproval[] created) {
+            PendingApproval[] created, String voucherChannel, BigInteger voucherCumulative) {
         Amount inc = intent.increment();
         synchronized (book) {
             LocalDate today = LocalDate.now(clock.withZone(policy.dayZone()));
@@ -149,32 +202,66 @@ public final class SpendingPolicyEngine {
             if (session != null) {
                 book.sessionSpent.put(session, sessionSpent.plus(inc));
             }
-            return new Reservation() {
+            BigInteger previousVoucher = voucherChannel == null ? null : book.lastVoucher.get(voucherChannel);
+            if (voucherChannel != null) {
+                book.lastVoucher.merge(voucherChannel, voucherCumulative, BigInteger::max);
+            }
+            final class Booked implements Reservation {
                 private boolean released;
 
                 @Override
                 public void release() {
                     synchronized (book) {
-                        if (released) {
-                            return;
-                        }
-                        released = true;
-                        if (bookedDay.equals(book.day)) {
-                            book.daySpent = book.daySpent.minus(inc.min(book.daySpent));
-                            Amount p = book.payeeDaySpent.get(intent.payee());
-                            if (p != null) {
-                                book.payeeDaySpent.put(intent.payee(), p.minus(inc.min(p)));
-                            }
-                        }
-                        if (session != null) {
-                            Amount s = book.sessionSpent.get(session);
-                            if (s != null) {
-                                book.sessionSpent.put(session, s.minus(inc.min(s)));
+                        if (undo()) {
+                            try {
+                                persist(intent.payer(), book);
+                            } catch (RuntimeException e) {
+                                // the stored book keeps the amount: over-counted, never under-counted
+                                LOG.warn("IOTPAY wallet: released amount not written back: {}", e.getMessage());
                             }
                         }
                     }
                 }
-            };
+
+                /** Undoes the booking in memory; false if already released. */
+                boolean undo() {
+                    if (released) {
+                        return false;
+                    }
+                    released = true;
+                    if (bookedDay.equals(book.day)) {
+                        book.daySpent = book.daySpent.minus(inc.min(book.daySpent));
+                        Amount p = book.payeeDaySpent.get(intent.payee());
+                        if (p != null) {
+                            book.payeeDaySpent.put(intent.payee(), p.minus(inc.min(p)));
+                        }
+                    }
+                    if (session != null) {
+                        Amount s = book.sessionSpent.get(session);
+                        if (s != null) {
+                            book.sessionSpent.put(session, s.minus(inc.min(s)));
+                        }
+                    }
+                    if (voucherChannel != null && voucherCumulative.equals(book.lastVoucher.get(voucherChannel))) {
+                        if (previousVoucher == null) {
+                            book.lastVoucher.remove(voucherChannel);
+                        } else {
+                            book.lastVoucher.put(voucherChannel, previousVoucher);
+                        }
+                    }
+                    return true;
+                }
+            }
+            Booked r = new Booked();
+            // durable before the caller may sign: a crash after this point over-counts, never under-counts
+            try {
+                persist(intent.payer(), book);
+            } catch (RuntimeException e) {
+                r.undo(); // nothing will be signed: the memory book matches the stored one again
+                throw new IllegalStateException("the spending book of " + intent.payer() + " cannot be stored, so "
+                        + "nothing is signed: " + e.getMessage(), e);
+            }
+            return r;
         }
     }
 
@@ -263,6 +350,119 @@ public final class SpendingPolicyEngine {
             }
             decided.put(id, d);
             decidedIntents.put(id, p.intent());
+        }
+    }
+
+    /** Highest voucher cumulative this wallet signed on a channel (zero if none). */
+    public BigInteger lastVoucher(AccountId payer, String channel) {
+        AccountBook book = books.get(payer);
+        if (book == null) {
+            return BigInteger.ZERO;
+        }
+        synchronized (book) {
+            return book.lastVoucher.getOrDefault(channel, BigInteger.ZERO);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ durability
+
+    static String fileName(AccountId account) {
+        return FILE_PREFIX + account.toString().replaceAll("[^A-Za-z0-9]", "_") + ".json";
+    }
+
+    /** Writes one account's book (the caller holds the book's lock). */
+    private void persist(AccountId account, AccountBook book) {
+        if (folder == null) {
+            return;
+        }
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", 1);
+        root.put("account", account.toString());
+        List<Asset> assets = new ArrayList<>();
+        root.put("day", book.day == null ? null : book.day.toString());
+        root.put("daySpent", amount(book.daySpent, assets));
+        ObjectNode payees = root.putObject("payeeDaySpent");
+        book.payeeDaySpent.forEach((k, v) -> payees.put(k.toString(), amount(v, assets)));
+        ObjectNode sessions = root.putObject("sessionSpent");
+        book.sessionSpent.forEach((k, v) -> sessions.put(k, amount(v, assets)));
+        ObjectNode vouchers = root.putObject("lastVoucher");
+        book.lastVoucher.forEach((k, v) -> vouchers.put(k, v.toString()));
+        ArrayNode table = root.putArray("assets");
+        for (Asset a : assets) {
+            ObjectNode n = table.addObject();
+            n.put("chain", a.chain().toString());
+            n.put("token", a.token());
+            n.put("decimals", a.decimals());
+            n.put("symbol", a.symbol());
+        }
+        try {
+            KeystoreV3.replaceAtomically(folder.resolve(fileName(account)), JSON.writeValueAsString(root));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (KeystoreError e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** {@code <asset index>:<units>}, or null. */
+    private static String amount(Amount a, List<Asset> assets) {
+        if (a == null) {
+            return null;
+        }
+        int i = assets.indexOf(a.asset());
+        if (i < 0) {
+            assets.add(a.asset());
+            i = assets.size() - 1;
+        }
+        return i + ":" + a.units();
+    }
+
+    private static Amount amount(JsonNode n, List<Asset> assets) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        String s = n.asText();
+        int colon = s.indexOf(':');
+        return Amount.ofUnits(new BigInteger(s.substring(colon + 1)), assets.get(Integer.parseInt(s.substring(0, colon))));
+    }
+
+    private void load() {
+        if (!Files.isDirectory(folder)) {
+            return;
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(folder)) {
+            files = list.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(FILE_PREFIX) && n.endsWith(".json");
+            }).toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list the spending books in " + folder + ": " + e, e);
+        }
+        for (Path f : files) {
+            try {
+                JsonNode root = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
+                AccountId account = AccountId.parse(root.get("account").asText());
+                List<Asset> assets = new ArrayList<>();
+                for (JsonNode a : root.get("assets")) {
+                    assets.add(new Asset(ChainId.parse(a.get("chain").asText()),
+                            a.hasNonNull("token") ? a.get("token").asText() : null, a.get("decimals").asInt(),
+                            a.get("symbol").asText()));
+                }
+                AccountBook book = new AccountBook();
+                book.day = root.hasNonNull("day") ? LocalDate.parse(root.get("day").asText()) : null;
+                book.daySpent = amount(root.get("daySpent"), assets);
+                root.get("payeeDaySpent").fields().forEachRemaining(
+                        e -> book.payeeDaySpent.put(AccountId.parse(e.getKey()), amount(e.getValue(), assets)));
+                root.get("sessionSpent").fields().forEachRemaining(
+                        e -> book.sessionSpent.put(e.getKey(), amount(e.getValue(), assets)));
+                root.get("lastVoucher").fields().forEachRemaining(
+                        e -> book.lastVoucher.put(e.getKey(), new BigInteger(e.getValue().asText())));
+                books.put(account, book);
+            } catch (IOException | RuntimeException e) {
+                // refuse to start with an empty day rather than let a damaged file reset the limits
+                throw new IllegalStateException("cannot read the spending book " + f + ": " + e.getMessage(), e);
+            }
         }
     }
 
