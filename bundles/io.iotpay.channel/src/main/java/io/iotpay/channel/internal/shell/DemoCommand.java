@@ -75,11 +75,12 @@ public class DemoCommand extends ChannelCommand {
             throw new IllegalArgumentException("--minutes must be between 1 and 600");
         }
         ChainId chainId = ChainId.parse(chain.trim());
-        DemoPlan.checkChain(chainId, DemoPlan.CHAIN.equals(chainId) && engine.chains().contains(DemoPlan.CHAIN));
+        DemoPlan.checkChain(chainId, true); // the devnet, or nothing (its keys are public)
 
-        // 1. the two identities
+        // 1. the two identities (first: a wallet without passphrase needs a restart, say so before anything else)
         AccountId seller = demoAccount(DemoPlan.SELLER, DemoPlan.sellerKey(), DemoPlan.SELLER_ADDRESS);
         AccountId buyer = demoAccount(DemoPlan.BUYER, DemoPlan.buyerKey(), DemoPlan.BUYER_ADDRESS);
+        DemoPlan.checkChain(chainId, engine.chains().contains(DemoPlan.CHAIN));
         say("Seller " + DemoPlan.SELLER + " " + seller.address() + ", buyer " + DemoPlan.BUYER + " "
                 + buyer.address() + " (anvil's public development accounts #1 and #2, devnet ETH)");
 
