@@ -70,7 +70,8 @@ import io.iotpay.wallet.internal.crypto.NativeSecp256k1;
  * --channels 1,100,1000 --seconds 10}. Options: {@code --warmup s} (default 3), {@code --workers n} (the node's
  * executor; default as the OSGi component: max(2, cores)), {@code --io n} (threads that hand bytes to the node, as
  * HTTP threads do; default 2), {@code --idle k} (idle channels for the heap figure, default 10000),
- * {@code --dir path} (where the SQLite file goes; default the temp folder).
+ * {@code --dir path} (where the SQLite file goes; default the temp folder), {@code --rate r} (open-loop offered
+ * rate in vouchers/s for the second run of each channel count, default 10000; 0 skips it).
  */
 public final class VoucherLoadDriver {
 
@@ -364,6 +365,76 @@ public final class VoucherLoadDriver {
         });
     }
 
+    /**
+     * Open loop: vouchers leave at a fixed total rate spread evenly over the channels, whatever the node's answers
+     * (several may be in flight on one channel; the node keeps each channel's order). Latency counts from the time a
+     * voucher was due to leave, so a node falling behind shows as latency (no coordinated omission).
+     */
+    private Result runOpen(Node node, List<Lane> lanes, double rate, double seconds) throws Exception {
+        int n = lanes.size();
+        int total = (int) Math.ceil(rate * seconds);
+        int perLane = (total + n - 1) / n;
+        byte[][][] msgs = new byte[n][][];
+        IntStream.range(0, n).parallel().forEach(i -> msgs[i] = vouchers(lanes.get(i).sid, lanes.get(i).ch,
+                lanes.get(i).nextSeq, lanes.get(i).nextIndex, perLane));
+        System.gc();
+        long[] lat = new long[total];
+        AtomicInteger done = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch all = new CountDownLatch(total);
+        int[] sent = new int[n];
+        long t0 = System.nanoTime() + 50_000_000L;
+        double interval = 1e9 / rate;
+        Thread[] pacers = new Thread[io];
+        for (int j = 0; j < io; j++) {
+            int me = j;
+            pacers[j] = new Thread(() -> {
+                // voucher k is due at t0 + k * interval and goes to channel k % n; this pacer owns channels j mod io
+                for (int k = me; k < total; k++) {
+                    int lane = k % n;
+                    if (lane % io != me) {
+                        continue;
+                    }
+                    long due = t0 + (long) (k * interval);
+                    long wait;
+                    while ((wait = due - System.nanoTime()) > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(Math.min(wait, 200_000L));
+                    }
+                    int idx = sent[lane]++;
+                    int slot = k;
+                    node.node.handle(msgs[lane][idx]).whenComplete((replies, err) -> {
+                        if (err != null) {
+                            failure.compareAndSet(null, err);
+                        } else if (!replies.isEmpty()) {
+                            failure.compareAndSet(null, new IllegalStateException(codec.encodePretty(replies
+                                    .get(0))));
+                        } else {
+                            lat[slot] = Math.max(1, System.nanoTime() - due);
+                            done.incrementAndGet();
+                        }
+                        all.countDown();
+                    });
+                }
+            }, "pacer-" + j);
+            pacers[j].start();
+        }
+        for (Thread t : pacers) {
+            t.join();
+        }
+        all.await(120, TimeUnit.SECONDS);
+        long t1 = System.nanoTime();
+        for (int c = 0; c < n; c++) {
+            lanes.get(c).nextSeq += sent[c];
+            lanes.get(c).nextIndex += sent[c];
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("voucher refused", failure.get());
+        }
+        long[] sorted = Arrays.stream(lat).filter(x -> x > 0).sorted().toArray();
+        return new Result(n, done.get(), (t1 - t0) / 1e9, pct(sorted, 0.50), pct(sorted, 0.90), pct(sorted, 0.99),
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1]);
+    }
+
     private static long pct(long[] sorted, double p) {
         if (sorted.length == 0) {
             return 0;
@@ -371,8 +442,12 @@ public final class VoucherLoadDriver {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
-    /** Channels at once: warm-up, then the measured run with as many pre-signed vouchers as it can use. */
-    private Result measure(int channels, double warmup, double seconds) throws Exception {
+    /**
+     * Channels at once: warm-up, then the closed-loop saturation run (one voucher in flight per channel), then the
+     * open-loop run at {@code rate} vouchers/s in total (skipped when {@code rate} is 0 or there are fewer than 10
+     * channels: one channel is served strictly in order, one durable commit at a time).
+     */
+    private Result[] measure(int channels, double warmup, double seconds, double rate) throws Exception {
         try (Node node = new Node()) {
             List<Lane> lanes = new ArrayList<>();
             for (int c = 0; c < channels; c++) {
@@ -383,7 +458,9 @@ public final class VoucherLoadDriver {
             // enough pre-signed vouchers for twice the warm-up rate over the measured time
             int per = (int) Math.max(50, Math.ceil(Math.max(w.rate(), 2_000) * 2 * seconds / channels));
             per = Math.min(per, 2_000_000 / channels);
-            return run(node, lanes, per, seconds);
+            Result closed = run(node, lanes, per, seconds);
+            Result open = rate > 0 && channels >= 10 ? runOpen(node, lanes, rate, seconds) : null;
+            return new Result[] { closed, open };
         }
     }
 
@@ -461,6 +538,7 @@ public final class VoucherLoadDriver {
         double seconds = 10;
         double warmup = 3;
         int idle = 10_000;
+        double rate = 10_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--channels" -> channels = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt)
@@ -470,6 +548,7 @@ public final class VoucherLoadDriver {
                 case "--workers" -> d.workers = Integer.parseInt(args[++i]);
                 case "--io" -> d.io = Integer.parseInt(args[++i]);
                 case "--idle" -> idle = Integer.parseInt(args[++i]);
+                case "--rate" -> rate = Double.parseDouble(args[++i]);
                 case "--dir" -> d.dir = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -484,23 +563,42 @@ public final class VoucherLoadDriver {
         double cAll = d.ceiling(cores, 3);
         System.out.printf("raw hash+recover ceiling (EIP-712 digest + libsecp256k1 recover): 1 thread %,.0f/s, "
                 + "%d threads %,.0f/s%n", c1, cores, cAll);
-        List<Result> results = new ArrayList<>();
+        List<Result[]> results = new ArrayList<>();
         List<String> loads = new ArrayList<>();
         for (int c : channels) {
-            Result r = d.measure(c, warmup, seconds);
+            Result[] r = d.measure(c, warmup, seconds, rate);
             results.add(r);
             loads.add(loadavg().split(" ")[0]);
-            System.out.printf("  %,d channels: %,d vouchers in %.1f s%n", c, r.vouchers(), r.seconds());
+            System.out.printf("  %,d channels: %,d vouchers in %.1f s (closed loop)%s%n", c, r[0].vouchers(),
+                    r[0].seconds(), r[1] == null ? "" : String.format(", %,d in %.1f s (open loop)", r[1].vouchers(),
+                            r[1].seconds()));
         }
         double heap = d.heapPerIdleChannel(idle);
         System.out.println();
+        System.out.println("Saturation (closed loop: each channel sends its next voucher when the previous one is "
+                + "answered):");
         System.out.println("| channels | vouchers/s | p50 | p90 | p99 | max | ratio to ceiling (all cores) | load avg |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (int i = 0; i < results.size(); i++) {
-            Result r = results.get(i);
+            Result r = results.get(i)[0];
             System.out.printf("| %,d | %,.0f | %.2f ms | %.2f ms | %.2f ms | %.1f ms | %.2f | %s |%n", r.channels(),
                     r.rate(), r.p50() / 1e6, r.p90() / 1e6, r.p99() / 1e6, r.max() / 1e6, r.rate() / cAll,
                     loads.get(i));
+        }
+        if (rate > 0) {
+            System.out.printf("%nOpen loop at %,.0f vouchers/s offered in total, spread evenly over the channels "
+                    + "(latency from when each voucher was due):%n", rate);
+            System.out.println("| channels | offered/s | answered/s | p50 | p90 | p99 | max |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            for (Result[] rr : results) {
+                Result r = rr[1];
+                if (r == null) {
+                    System.out.printf("| %,d | - | - | - | - | - | - |%n", rr[0].channels());
+                    continue;
+                }
+                System.out.printf("| %,d | %,.0f | %,.0f | %.2f ms | %.2f ms | %.2f ms | %.1f ms |%n", r.channels(),
+                        rate, r.rate(), r.p50() / 1e6, r.p90() / 1e6, r.p99() / 1e6, r.max() / 1e6);
+            }
         }
         System.out.printf("%nraw hash+recover ceiling: %,.0f/s on 1 thread, %,.0f/s on %d threads%n", c1, cAll, cores);
         System.out.printf("heap per idle channel (session open, RUNNING, no traffic; %,d channels): %,.0f bytes%n",

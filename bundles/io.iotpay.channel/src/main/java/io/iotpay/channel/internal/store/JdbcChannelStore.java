@@ -76,6 +76,9 @@ public final class JdbcChannelStore implements ChannelStore {
     private final Connection connection;
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
+    private final Connection checkpointConnection;
+    private final Thread checkpointer;
+    private static final long CHECKPOINT_MS = 200;
     private volatile boolean closed;
 
     private sealed interface Task permits VoucherTask, SqlTask, CloseTask {
@@ -104,6 +107,7 @@ public final class JdbcChannelStore implements ChannelStore {
      */
     public JdbcChannelStore(Dialect dialect, ConnectionFactory factory) {
         this.dialect = dialect;
+        Connection cp = null;
         try {
             this.connection = factory.open();
             if (dialect == Dialect.SQLITE) {
@@ -111,16 +115,61 @@ public final class JdbcChannelStore implements ChannelStore {
                     s.execute("PRAGMA journal_mode=WAL");
                     s.execute("PRAGMA synchronous=FULL");
                     s.execute("PRAGMA busy_timeout=5000");
+                    // WAL checkpoints (copy to the database file + its fsync) run on their own connection and thread,
+                    // not inside a voucher commit (see checkpoints())
+                    s.execute("PRAGMA wal_autocheckpoint=0");
                 }
             }
             connection.setAutoCommit(false);
             createSchema();
+            if (dialect == Dialect.SQLITE) {
+                cp = factory.open();
+            }
         } catch (SQLException e) {
             throw new StoreException("cannot open the " + dialect + " channel store: " + e.getMessage(), e);
         }
+        this.checkpointConnection = cp;
         worker = new Thread(this::loop, "iotpay-store-" + dialect.name().toLowerCase());
         worker.setDaemon(true);
         worker.start();
+        if (cp != null) {
+            checkpointer = new Thread(this::checkpoints, "iotpay-store-checkpoint");
+            checkpointer.setDaemon(true);
+            checkpointer.start();
+        } else {
+            checkpointer = null;
+        }
+    }
+
+    /**
+     * SQLite only: copies committed WAL frames into the database file every {@value #CHECKPOINT_MS} ms (PASSIVE: never
+     * blocks the writer), so the WAL stays small while commits only append and sync the WAL. Durability is the WAL's:
+     * a frame is synced at its commit ({@code synchronous=FULL}); the checkpoint syncs the database file itself.
+     */
+    private void checkpoints() {
+        try (Statement s = checkpointConnection.createStatement()) {
+            while (!closed) {
+                try {
+                    Thread.sleep(CHECKPOINT_MS);
+                } catch (InterruptedException e) {
+                    break;
+                }
+                try {
+                    s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+                } catch (SQLException e) {
+                    // busy or closing: the next round tries again (SQLite also checkpoints when the last connection
+                    // closes)
+                }
+            }
+        } catch (SQLException e) {
+            // statement could not be created: no background checkpoints; the WAL is checkpointed at close
+        } finally {
+            try {
+                checkpointConnection.close();
+            } catch (SQLException e) {
+                // closing anyway
+            }
+        }
     }
 
     /** Embedded SQLite store in {@code file} (created if missing). */
@@ -469,6 +518,14 @@ public final class JdbcChannelStore implements ChannelStore {
             return;
         }
         closed = true;
+        if (checkpointer != null) {
+            checkpointer.interrupt();
+            try {
+                checkpointer.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         CompletableFuture<Object> f = new CompletableFuture<>();
         queue.add(new CloseTask(f));
         f.join();
