@@ -9,8 +9,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.iotpay.api.chain.AccountId;
-import io.iotpay.api.chain.ChainException;
+import io.iotpay.api.chain.ChainUnavailableException;
 import io.iotpay.api.chain.SettlementScheme;
 import io.iotpay.api.chain.TxHash;
 import io.iotpay.api.channel.Channel;
@@ -30,6 +33,8 @@ import io.iotpay.channel.internal.store.StoredVoucher;
  * and asset go into one {@link SettlementScheme#claimBatch} transaction.
  */
 public final class SettlementWatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SettlementWatcher.class);
 
     /** One claim the watcher made or wants to make. */
     public record Claim(ChannelRecord channel, Voucher voucher, String reason) {
@@ -76,7 +81,7 @@ public final class SettlementWatcher {
             Voucher voucher = new Voucher(r.id(), r.contract(), latest, v.get().signature());
             Amount unclaimed = latest.minus(c.claimed());
             if (c.state() == ChannelState.CLOSING) {
-                out.add(new Claim(r, voucher, "payer started close; closes at " + c.closesAt()));
+                out.add(new Claim(r, voucher, CLOSING_REASON + "; closes at " + c.closesAt()));
             } else if (c.state() == ChannelState.OPEN) {
                 if (claimThreshold != null && !unclaimed.isLessThan(claimThreshold)) {
                     out.add(new Claim(r, voucher, "unclaimed " + unclaimed.toDecimalString() + " reached threshold"));
@@ -92,9 +97,13 @@ public final class SettlementWatcher {
     }
 
     /**
-     * Claims everything due, one batch transaction per payee and asset, and records channel state changes.
+     * Claims everything due, one batch transaction per payee and asset, and records channel state changes. Claims of
+     * closing channels go first in a batch. A batch the chain refuses (one item reverting reverts it all: a race with
+     * another claim, the challenge period ending, a domain mismatch) is split in halves and each half is retried, so
+     * one bad item never blocks the others; every refused item is logged. A batch that fails because the chain cannot
+     * be reached is logged and retried whole at the next run.
      *
-     * @return the claim transactions sent (a batch that fails is retried at the next run)
+     * @return the claim transactions sent
      */
     public List<TxHash> runOnce() {
         Map<String, List<Claim>> batches = new LinkedHashMap<>();
@@ -104,25 +113,49 @@ public final class SettlementWatcher {
         }
         List<TxHash> sent = new ArrayList<>();
         for (List<Claim> batch : batches.values()) {
-            AccountId payee = batch.get(0).channel().payee();
-            List<Voucher> vouchers = batch.stream().map(Claim::voucher).toList();
-            TxHash tx;
-            try {
-                tx = vouchers.size() == 1 ? scheme.claim(payee, vouchers.get(0)) : scheme.claimBatch(payee, vouchers);
-            } catch (ChainException e) {
-                continue;
-            }
-            sent.add(tx);
-            for (Claim c : batch) {
-                lastClaim.put(c.channel().id(), clock.instant());
-                ChannelState next = ChannelMachine.next(c.channel().state(), ChannelMachine.Event.CLAIMED);
-                if (scheme.channel(c.channel().id()).map(ch -> ch.state() == ChannelState.CLOSING).orElse(false)
-                        && next == ChannelState.OPEN) {
-                    next = ChannelMachine.next(next, ChannelMachine.Event.CLOSE_STARTED);
-                }
-                store.putChannel(c.channel().with(c.channel().deposit(), next, clock.instant()));
-            }
+            List<Claim> ordered = new ArrayList<>(batch);
+            ordered.sort(java.util.Comparator.comparing(c -> !c.reason().startsWith(CLOSING_REASON)));
+            claim(ordered, sent);
         }
         return sent;
+    }
+
+    private static final String CLOSING_REASON = "payer started close";
+
+    private void claim(List<Claim> batch, List<TxHash> sent) {
+        AccountId payee = batch.get(0).channel().payee();
+        List<Voucher> vouchers = batch.stream().map(Claim::voucher).toList();
+        TxHash tx;
+        try {
+            tx = vouchers.size() == 1 ? scheme.claim(payee, vouchers.get(0)) : scheme.claimBatch(payee, vouchers);
+        } catch (ChainUnavailableException e) {
+            LOG.warn("Claim of {} channel(s) of payee {} not sent, the chain is unavailable (retried at the next "
+                    + "run): {}", batch.size(), payee, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                Claim c = batch.get(0);
+                LOG.warn("Claim of channel {} ({} {}, {}) failed: {}", c.channel().id(),
+                        c.voucher().cumulative().toDecimalString(), c.channel().asset().symbol(), c.reason(),
+                        e.getMessage());
+                return;
+            }
+            LOG.warn("Batch claim of {} channels of payee {} failed ({}); retrying it in parts", batch.size(), payee,
+                    e.getMessage());
+            int half = batch.size() / 2;
+            claim(batch.subList(0, half), sent);
+            claim(batch.subList(half, batch.size()), sent);
+            return;
+        }
+        sent.add(tx);
+        for (Claim c : batch) {
+            lastClaim.put(c.channel().id(), clock.instant());
+            ChannelState next = ChannelMachine.next(c.channel().state(), ChannelMachine.Event.CLAIMED);
+            if (scheme.channel(c.channel().id()).map(ch -> ch.state() == ChannelState.CLOSING).orElse(false)
+                    && next == ChannelState.OPEN) {
+                next = ChannelMachine.next(next, ChannelMachine.Event.CLOSE_STARTED);
+            }
+            store.putChannel(c.channel().with(c.channel().deposit(), next, clock.instant()));
+        }
     }
 }

@@ -126,4 +126,34 @@ class SettlementWatcherTest {
         w.runOnce();
         assertEquals(Fixture.eth("0.000001"), claimed(1));
     }
+
+    /** Review M3: one voucher the contract refuses must not keep the others (a closing channel above all) unclaimed. */
+    @Test
+    void oneRefusedVoucherDoesNotBlockTheRestOfTheBatch() {
+        SettlementWatcher w = new SettlementWatcher(store, scheme, clock, Fixture.eth("0.01"), null);
+        for (int i = 0; i < 5; i++) {
+            voucher(i, "0.02");
+        }
+        // channel 3's stored voucher is not signed by its payer: the contract would revert the whole batch
+        BigInteger units = Fixture.eth("0.03").units();
+        store.commitVoucher(new StoredVoucher(channels.get(3), SessionRole.PROVIDER, units,
+                TestKey.random(Fixture.CHAIN).signHash(Eip712Voucher.digest(Fixture.CONTRACT, channels.get(3), units)),
+                clock.instant()));
+        scheme.startClose(channels.get(4), clock.instant().plus(Duration.ofHours(1)));
+
+        List<io.iotpay.api.chain.TxHash> sent = w.runOnce();
+        assertTrue(sent.size() >= 2, "the batch was retried in parts: " + sent.size());
+        for (int i : new int[] { 0, 1, 2, 4 }) {
+            assertEquals(Fixture.eth("0.02"), claimed(i), "channel " + i);
+        }
+        assertEquals(Fixture.eth("0"), claimed(3));
+        // the closing channel went out in the first transaction that landed
+        assertTrue(scheme.claimTxs.get(0).stream().anyMatch(v -> v.channel().equals(channels.get(4))));
+        assertTrue(scheme.claimTxs.stream().flatMap(List::stream).noneMatch(v -> v.channel().equals(channels.get(3))));
+        assertEquals(ChannelState.CLOSING, store.channel(channels.get(4), SessionRole.PROVIDER).orElseThrow()
+                .state());
+        // the bad item stays due and is tried (alone) again next time, without blocking anything
+        assertEquals(1, w.due().size());
+        assertTrue(w.runOnce().isEmpty());
+    }
 }
