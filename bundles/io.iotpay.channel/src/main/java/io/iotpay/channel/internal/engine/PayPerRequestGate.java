@@ -146,6 +146,12 @@ public final class PayPerRequestGate {
         }
     }
 
+    /** Records this gate writes: RUNNING, no own messages, no meter. */
+    private static boolean isGateRecord(SessionRecord r) {
+        return r.state() == SessionState.RUNNING && r.ourSeq() == 0 && r.lastOut().isEmpty()
+                && (r.meter() == null || r.meter().signum() == 0);
+    }
+
     private Decision decide(SignedMessage m, Body.VoucherBody v) {
         Channel ch = chain.apply(v.channel()).orElseThrow(() -> new ProtocolException(ErrorCode.UNKNOWN_CHANNEL,
                 "channel " + v.channel() + " does not exist on chain"));
@@ -170,6 +176,12 @@ public final class PayPerRequestGate {
 
         SessionId sid = new SessionId(v.channel().toHex().substring(2));
         Optional<SessionRecord> rec = store.session(sid, SessionRole.PROVIDER);
+        if (rec.isPresent() && !isGateRecord(rec.get())) {
+            // a metered session opened under this id overwrote the served count (review M2): serving now could spend
+            // value twice, so refuse until an operator looks at it
+            throw new ProtocolException(ErrorCode.INVALID_STATE, "the served-request record of channel " + v.channel()
+                    + " was overwritten by a session; pay-per-request on this channel is stopped");
+        }
         long lastSeq = rec.map(SessionRecord::peerSeq).orElse(0L);
         long seq = m.envelope().seq();
         if (seq <= lastSeq) {

@@ -173,4 +173,19 @@ class PayPerRequestGateTest {
         assertEquals(true, store.latestVoucher(channel, SessionRole.PROVIDER).isEmpty());
         assertEquals(1, assertInstanceOf(PayPerRequestGate.Serve.class, gate.check(header(payer, price))).served());
     }
+
+    /** Review M2 (gate side): a session record written under the channel's id must not reset the served value. */
+    @Test
+    void aServedRecordOverwrittenByASessionStopsServingInsteadOfGrantingCreditAgain() {
+        String prepaid = header(payer, price.times(4));
+        assertEquals(1, assertInstanceOf(PayPerRequestGate.Serve.class, gate.check(prepaid)).served());
+        // what ProviderSession writes for an OPEN_SESSION whose consumer chose the channel's hex as session id
+        store.putSession(new io.iotpay.channel.internal.store.SessionRecord(new SessionId(channel.toHex()
+                .substring(2)), SessionRole.PROVIDER, channel, "{}", payer.account(),
+                io.iotpay.api.channel.SessionState.RUNNING, BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO, 1, 1,
+                "{\"type\":\"START\"}", clock.instant()));
+        assertEquals(ErrorCode.INVALID_STATE, refused(gate.check(header(payer, price.times(4)))));
+        assertEquals(ErrorCode.INVALID_STATE, refused(gate.check(header(payer, price.times(8)))));
+        assertEquals(0, served(), "nothing served on the overwritten record");
+    }
 }
