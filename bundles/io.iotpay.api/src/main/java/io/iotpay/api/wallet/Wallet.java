@@ -159,14 +159,18 @@ public interface Wallet {
     Signature signPersonalMessage(AccountId account, byte[] message);
 
     /**
-     * Signs EIP-712 typed data. Typed data whose domain is an IOTPAY contract and whose primary type is a payment type
-     * (voucher) is routed through the spending policy like {@link #signVoucher}; other types are signed as given.
+     * Signs EIP-712 typed data, under an allowlist: only IOTPAY intents that move no money (a payee's close intent, a
+     * device ownership transfer) are signed directly. IOTPAY vouchers are refused here (they go through
+     * {@link #signVoucher} and the spending policy). Any other typed data (a foreign domain, a permit, an order...)
+     * needs the owner's explicit approval of its exact digest: the first call queues a {@link PendingApproval} and
+     * throws {@link SpendingRefusedException} with reason {@code APPROVAL_REQUIRED}; after {@link #approve(String)} the
+     * identical typed data is signed once.
      *
      * @param account the signing account
      * @param data the typed data
      * @return the signature
-     * @throws WalletLockedException if the account is locked (non-payment types)
-     * @throws SpendingRefusedException if a payment type is refused
+     * @throws WalletLockedException if the account is locked
+     * @throws SpendingRefusedException if the type is refused, or waits for (or was denied) the owner's approval
      * @throws IllegalArgumentException if the typed data is malformed
      */
     Signature signTypedData(AccountId account, TypedData data);
