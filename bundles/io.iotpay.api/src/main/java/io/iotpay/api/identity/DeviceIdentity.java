@@ -71,4 +71,17 @@ public interface DeviceIdentity {
     default List<OwnershipRecord> history(String deviceId) {
         throw new UnsupportedOperationException("ownership history is not available");
     }
+
+    /**
+     * Returns the current certificate chain of a device issued on this node, as a peer presents it: PEM, the device
+     * certificate first, then its CA certificate.
+     *
+     * @param deviceId the device
+     * @return the PEM chain; empty if no certificate was issued here for the device
+     * @throws UnsupportedOperationException if the implementation keeps no issued chains (the default)
+     * @since 1.2
+     */
+    default Optional<String> certificateChain(String deviceId) {
+        throw new UnsupportedOperationException("issued certificate chains are not available");
+    }
 }

@@ -132,6 +132,11 @@ public final class DeviceIdentityComponent implements DeviceIdentity {
         return pki.history(deviceId);
     }
 
+    @Override
+    public Optional<String> certificateChain(String deviceId) {
+        return pki.certificateChain(deviceId);
+    }
+
     /** @return the core service (same bundle only) */
     public PkiService pki() {
         return pki;

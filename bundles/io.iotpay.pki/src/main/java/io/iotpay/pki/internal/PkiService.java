@@ -394,6 +394,12 @@ public final class PkiService implements DeviceIdentity {
         return current(deviceId).map(Stored::chain);
     }
 
+    @Override
+    public Optional<String> certificateChain(String deviceId) {
+        DeviceIds.require(deviceId);
+        return chain(deviceId).map(Pem::encode);
+    }
+
     /**
      * The PKCS#12 file of a device's current key (encrypted with the PKI passphrase).
      *

@@ -102,6 +102,13 @@ class PkiServiceTest {
         assertEquals(Status.VALID, pki.verify(first.pem()).status());
         assertEquals(Status.REVOKED, pki.verify(second.pem()).status());
         assertEquals(2, pki.certificates().size());
+        // the chain a peer presents: the current certificate first, then the CA; it verifies on its own
+        String chain = pki.certificateChain("plug-1").orElseThrow();
+        assertTrue(chain.startsWith(second.pem().trim()), chain);
+        assertEquals(2, chain.split("-----BEGIN CERTIFICATE-----", -1).length - 1, chain);
+        assertTrue(chain.contains(io.iotpay.pki.internal.x509.Pem.encode(pki.caCertificate().orElseThrow()).trim()));
+        assertEquals(Status.REVOKED, pki.verify(chain).status());
+        assertEquals(Optional.empty(), pki.certificateChain("never-issued"));
     }
 
     @Test

@@ -24,10 +24,21 @@ public final class HttpPeerClient implements PeerTransport {
     private final MessageCodec codec;
     private final HttpClient http;
     private final Duration timeout;
+    private final java.util.function.Supplier<java.util.Map<String, String>> peerHeaders;
 
     public HttpPeerClient(MessageCodec codec, Duration timeout) {
+        this(codec, timeout, java.util.Map::of);
+    }
+
+    /**
+     * @param peerHeaders extra headers of every request to a provider's peer endpoint (offers, messages, outbox),
+     *        e.g. the certificate header of peer trust
+     */
+    public HttpPeerClient(MessageCodec codec, Duration timeout,
+            java.util.function.Supplier<java.util.Map<String, String>> peerHeaders) {
         this.codec = codec;
         this.timeout = timeout;
+        this.peerHeaders = java.util.Objects.requireNonNull(peerHeaders, "peerHeaders");
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
@@ -78,6 +89,7 @@ public final class HttpPeerClient implements PeerTransport {
     private byte[] exchange(HttpRequest.Builder b, int expected) {
         HttpResponse<byte[]> r;
         try {
+            peerHeaders.get().forEach(b::header);
             r = http.send(b.timeout(timeout).header("Accept", JSON).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException("provider unreachable: " + e.getMessage(), e);

@@ -28,6 +28,14 @@ public interface PeerGateway {
     List<SignedMessage> handle(byte[] json);
 
     /**
+     * Like {@link #handle(byte[])}, with the consumer's certificate header ({@code X-IOTPAY-Certificate}, may be
+     * null) for peer trust; a consumer that is not trusted gets a signed ERROR (PEER_UNTRUSTED).
+     */
+    default List<SignedMessage> handle(byte[] json, String certificateHeader) {
+        return handle(json);
+    }
+
+    /**
      * Provider messages of a session with a sequence number above {@code after}; acknowledges (drops) the others.
      *
      * @throws io.iotpay.api.channel.ProtocolException UNKNOWN_SESSION

@@ -40,6 +40,17 @@ public final class PeerRoutes {
      * @param body request body (POST), else empty
      */
     public HttpReply handle(String method, String path, String query, byte[] body) {
+        return handle(method, path, query, body, null);
+    }
+
+    /**
+     * @param method HTTP method
+     * @param path path below the servlet pattern, e.g. {@code /offers/offer-1}
+     * @param query raw query string or null
+     * @param body request body (POST), else empty
+     * @param certificateHeader the consumer's {@code X-IOTPAY-Certificate} header, or null
+     */
+    public HttpReply handle(String method, String path, String query, byte[] body, String certificateHeader) {
         String p = path == null ? "" : path;
         MessageCodec codec = gateway.codec();
         try {
@@ -56,7 +67,7 @@ public final class PeerRoutes {
                     return HttpReply.problem(413, ErrorCode.MALFORMED.name(), "message larger than "
                             + MessageCodec.MAX_BYTES + " bytes");
                 }
-                List<SignedMessage> replies = gateway.handle(body);
+                List<SignedMessage> replies = gateway.handle(body, certificateHeader);
                 return HttpReply.json(200, MessageLists.encode(codec, replies));
             }
             if ("GET".equals(method) && p.startsWith("/outbox/")) {

@@ -35,7 +35,8 @@ public final class PeerServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         byte[] body = "POST".equals(req.getMethod()) ? readLimited(req, 16 * 1024 * 1024 / 16) : new byte[0];
-        write(resp, routes.handle(req.getMethod(), req.getPathInfo(), req.getQueryString(), body));
+        write(resp, routes.handle(req.getMethod(), req.getPathInfo(), req.getQueryString(), body,
+                req.getHeader("X-IOTPAY-Certificate")));
     }
 
     static byte[] readLimited(HttpServletRequest req, int limit) throws IOException {

@@ -63,6 +63,8 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
     private final ChannelStore store;
     private final ChannelNode node;
     private final boolean endpointConfigured;
+    private final PeerTrust peerTrust;
+    private volatile io.iotpay.api.identity.DeviceIdentity identity;
 
     @Activate
     public ChannelEngineComponent(@Reference Wallet wallet, ChannelEngineConfig config, BundleContext context) {
@@ -80,9 +82,17 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
                 Duration.ofSeconds(Math.max(1, config.txTimeoutSeconds())), config.providerAccount(), endpoint,
                 Duration.ofSeconds(Math.max(1, config.offerValiditySeconds())),
                 Duration.ofSeconds(Math.max(0, config.settleIntervalSeconds())), "1", stateFile(config));
+        PeerTrust.Mode trustMode = PeerTrust.Mode.parse(config.peerTrust());
+        this.peerTrust = trustMode == PeerTrust.Mode.OFF ? PeerTrust.OFF
+                : new PeerTrust(trustMode, config.certificateDevice(), () -> Optional.ofNullable(identity),
+                        Duration.ofSeconds(Math.max(0, config.peerRecheckSeconds())), java.time.Clock.systemUTC());
         this.node = new ChannelNode(wallet, chain -> Optional.ofNullable(connectors.get(chain)), store,
                 id -> Optional.ofNullable(devices.get(id)), this::fire,
-                new HttpPeerClient(codec, Duration.ofSeconds(15)), settings);
+                new HttpPeerClient(codec, Duration.ofSeconds(15), peerTrust::requestHeaders), settings);
+        node.peerTrust(peerTrust);
+        if (peerTrust.enabled()) {
+            LOG.info("Peer trust by certificate: presenting device {}'s certificate", config.certificateDevice());
+        }
         LOG.info("IOTPAY channel engine started; peer endpoint {}", endpoint);
         runtimes.forEach(this::httpRuntime);
     }
@@ -179,6 +189,19 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
             LOG.warn("Ignoring a chain connector with property {}={}: {}", ChainConnector.CHAIN_PROPERTY, v,
                     e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    /** The device PKI, optional: only peerTrust=certificate needs it (and then fails closed without it). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    void bindDeviceIdentity(io.iotpay.api.identity.DeviceIdentity identity) {
+        this.identity = identity;
+    }
+
+    void unbindDeviceIdentity(io.iotpay.api.identity.DeviceIdentity identity) {
+        if (this.identity == identity) {
+            this.identity = null;
         }
     }
 
@@ -312,6 +335,11 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
     @Override
     public List<SignedMessage> handle(byte[] json) {
         return node.handle(json);
+    }
+
+    @Override
+    public List<SignedMessage> handle(byte[] json, String certificateHeader) {
+        return node.handle(json, certificateHeader);
     }
 
     @Override

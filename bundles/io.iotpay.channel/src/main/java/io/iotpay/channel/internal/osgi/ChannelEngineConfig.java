@@ -46,4 +46,16 @@ public @interface ChannelEngineConfig {
 
     @AttributeDefinition(description = "How long a published offer holds, in seconds")
     long offerValiditySeconds() default 86400;
+
+    @AttributeDefinition(description = "Peer trust: off (no certificates) or certificate (offers and sessions need a "
+            + "peer certificate that the device PKI verifies as VALID for the peer's account; docs/protocol.md)")
+    String peerTrust() default "off";
+
+    @AttributeDefinition(description = "Device id whose certificate (iotpay:cert-issue) this node presents with "
+            + "peerTrust=certificate; it must be issued for the node's payee / payer account")
+    String certificateDevice() default "";
+
+    @AttributeDefinition(description = "Seconds an admitted session's certificate check holds before it is verified "
+            + "again")
+    long peerRecheckSeconds() default 60;
 }

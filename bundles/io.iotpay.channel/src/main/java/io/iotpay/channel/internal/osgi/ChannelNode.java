@@ -158,6 +158,7 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
     private volatile URI endpoint;
     private final NodeState state;
     private final List<SignedMessage> pendingOffers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile PeerTrust peerTrust = PeerTrust.OFF;
 
     public ChannelNode(Wallet wallet, Function<ChainId, Optional<ChainConnector>> chains, ChannelStore store,
             Function<String, Optional<MeteredDevice>> devices, Consumer<SessionEvent> events, PeerTransport transport,
@@ -239,12 +240,17 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         random.nextBytes(idBytes);
         Offer offer = new Offer("offer-" + HexFormat.of().formatHex(idBytes), payee, deviceId, price,
                 scheme.contract(), scheme.id(), minimumDeposit, creditWindow, creditWindow, settings.offerValidity(),
-                endpoint, null, MessageCodec.VERSION);
+                endpoint, peerTrust.offerCertificate(payee), MessageCodec.VERSION);
         SignedMessage signed = node.publish(offer, device);
         offers.put(offer.offerId(), offer);
         state.putOffer(offer.offerId(), new String(codec.encode(signed), StandardCharsets.UTF_8));
         LOG.info("Published offer {} for device {} at {}", offer.offerId(), deviceId, price);
         return offer;
+    }
+
+    /** Sets peer trust (default {@link PeerTrust#OFF}): certificates in offers and sessions. */
+    public void peerTrust(PeerTrust trust) {
+        this.peerTrust = Objects.requireNonNull(trust, "trust");
     }
 
     /** Sets the peer endpoint published in new offers (the HTTP runtime's address, once known). */
@@ -284,6 +290,34 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
             p.offer(id).ifPresent(out::add);
         }
         return out;
+    }
+
+    @Override
+    public List<SignedMessage> handle(byte[] json, String certificateHeader) {
+        ProviderNode p = provider;
+        PeerTrust trust = peerTrust;
+        if (p == null || !trust.enabled()) {
+            return handle(json);
+        }
+        SignedMessage m;
+        try {
+            m = codec.decode(json);
+        } catch (ProtocolException e) {
+            return handle(json); // malformed: the engine answers with its own ERROR
+        }
+        try {
+            trust.admit(m, certificateHeader, id -> p.session(id).isPresent());
+        } catch (ProtocolException refused) {
+            LOG.warn("Refused {} of session {} from {}: {}", m.body().type(), m.envelope().session(),
+                    m.envelope().from(), refused.getMessage());
+            AccountId key = providerKey;
+            String text = refused.getMessage().substring(ErrorCode.PEER_UNTRUSTED.name().length() + 2);
+            text = text.length() > 500 ? text.substring(0, 500) : text;
+            return List.of(codec.sign(new io.iotpay.channel.internal.protocol.Envelope(MessageCodec.VERSION,
+                    MessageType.ERROR, key, m.envelope().session(), 0, clock.instant()),
+                    new Body.Error(ErrorCode.PEER_UNTRUSTED, text, m.envelope().seq()), MessageSigner.of(wallet, key)));
+        }
+        return handle(json);
     }
 
     @Override
@@ -436,6 +470,7 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
             throw new ProtocolException(ErrorCode.PRICE_ABOVE_CAP, "offer price " + offer.price()
                     + " is above the cap " + max);
         }
+        peerTrust.checkOffer(offer); // before any money moves
         ChainId chain = offer.price().asset().chain();
         ChainConnector c = connector(chain);
         SettlementScheme scheme = c.settlementSchemes().stream()
@@ -470,6 +505,13 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
             SignedMessage open = session.open(depositTx);
             exchange(b, open);
             observe(session.snapshot());
+            if (b.lastError != null && b.lastError.startsWith(ErrorCode.PEER_UNTRUSTED.name())
+                    && session.state() == SessionState.NEGOTIATING) {
+                // the provider does not trust this node's certificate: the session will never start
+                buyers.remove(session.id());
+                throw new ProtocolException(ErrorCode.PEER_UNTRUSTED, "the provider refused the session ("
+                        + b.lastError.substring(ErrorCode.PEER_UNTRUSTED.name().length() + 2) + ")");
+            }
         }
         return session.snapshot();
     }
@@ -684,6 +726,7 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
             throw new ProtocolException(ErrorCode.PRICE_ABOVE_CAP, "offer price " + offer.price()
                     + " is above the cap " + maxPrice);
         }
+        peerTrust.checkOffer(offer);
         Asset asset = offer.price().asset();
         Amount cost = offer.price().amount();
         ChainConnector c = connector(asset.chain());
