@@ -17,10 +17,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -263,10 +261,10 @@ class PeerTrustTest {
     }
 
     /** The PKI as seen by the channel engine: verdicts per PEM set by the test, issued chains per device. */
-    private static final class Identity implements DeviceIdentity {
-        final Map<String, Status> verdicts = new HashMap<>();
-        final Map<String, String> chains = new HashMap<>();
-        final List<String> verified = new ArrayList<>();
+    static final class Identity implements DeviceIdentity {
+        final Map<String, Status> verdicts = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, String> chains = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<String> verified = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
         public VerificationResult verify(String pemChain) {

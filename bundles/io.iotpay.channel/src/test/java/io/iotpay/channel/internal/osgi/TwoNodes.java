@@ -77,6 +77,8 @@ final class TwoNodes implements AutoCloseable {
     final List<SessionEvent> providerEvents = new CopyOnWriteArrayList<>();
     final List<SessionEvent> consumerEvents = new CopyOnWriteArrayList<>();
     volatile boolean providerChainUp = true;
+    /** The consumer's peer trust: the certificate header its HTTP client sends (off unless a test sets it). */
+    volatile PeerTrust consumerTrust = PeerTrust.OFF;
 
     TwoNodes(Path dir, long plugWatts, Duration meterInterval) throws IOException {
         this.dir = dir;
@@ -104,7 +106,7 @@ final class TwoNodes implements AutoCloseable {
                 try (ex) {
                     String path = ex.getRequestURI().getPath().substring("/iotpay/peer".length());
                     HttpReply r = new PeerRoutes(provider).handle(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(),
-                            ex.getRequestBody().readAllBytes());
+                            ex.getRequestBody().readAllBytes(), ex.getRequestHeaders().getFirst(PeerTrust.HEADER));
                     ex.getResponseHeaders().set("Content-Type", r.contentType());
                     for (Map.Entry<String, String> h : r.headers().entrySet()) {
                         ex.getResponseHeaders().set(h.getKey(), h.getValue());
@@ -152,7 +154,8 @@ final class TwoNodes implements AutoCloseable {
         consumerStore = JdbcChannelStore.sqlite(dir.resolve("consumer.db"));
         return new ChannelNode(consumerWallet, chain -> chain.equals(CHAIN)
                 ? Optional.<ChainConnector>of(consumerChain) : Optional.empty(), consumerStore, id -> Optional.empty(),
-                consumerEvents::add, new HttpPeerClient(new MessageCodec(), Duration.ofSeconds(10)),
+                consumerEvents::add, new HttpPeerClient(new MessageCodec(), Duration.ofSeconds(10),
+                        () -> consumerTrust.requestHeaders()),
                 settings("", URI.create("http://127.0.0.1:1/iotpay/peer"), meterInterval,
                         dir.resolve("consumer.json")));
     }
