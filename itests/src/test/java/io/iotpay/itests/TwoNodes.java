@@ -53,11 +53,24 @@ final class TwoNodes implements AutoCloseable {
      * @param providerChannelConfig extra lines for the provider's {@code etc/io.iotpay.channel.cfg}
      */
     static TwoNodes start(ChainHost host, int clockSpeed, String providerChannelConfig) throws IOException {
-        Map<String, String> providerFiles = Map.of(
-                "etc/io.iotpay.channel.simplug-plug1.cfg",
-                "deviceId=" + DEVICE + "\npowerWatts=2000\nclockSpeed=" + clockSpeed + "\n",
-                "etc/io.iotpay.channel.cfg", "tickMs=500\nclockSpeed=" + clockSpeed + "\n" + providerChannelConfig);
-        Map<String, String> consumerFiles = Map.of("etc/io.iotpay.channel.cfg", "tickMs=500\n");
+        return start(host, clockSpeed, providerChannelConfig, "", Map.of());
+    }
+
+    /**
+     * Starts both runtimes with extra configuration.
+     *
+     * @param consumerChannelConfig extra lines for the consumer's {@code etc/io.iotpay.channel.cfg}
+     * @param bothFiles further files given to both runtimes (e.g. {@code etc/io.iotpay.pki.cfg})
+     */
+    static TwoNodes start(ChainHost host, int clockSpeed, String providerChannelConfig, String consumerChannelConfig,
+            Map<String, String> bothFiles) throws IOException {
+        Map<String, String> providerFiles = new LinkedHashMap<>(bothFiles);
+        providerFiles.put("etc/io.iotpay.channel.simplug-plug1.cfg",
+                "deviceId=" + DEVICE + "\npowerWatts=2000\nclockSpeed=" + clockSpeed + "\n");
+        providerFiles.put("etc/io.iotpay.channel.cfg",
+                "tickMs=500\nclockSpeed=" + clockSpeed + "\n" + providerChannelConfig);
+        Map<String, String> consumerFiles = new LinkedHashMap<>(bothFiles);
+        consumerFiles.put("etc/io.iotpay.channel.cfg", "tickMs=500\n" + consumerChannelConfig);
         String hostName = host == ChainHost.PROVIDER ? "provider" : "consumer";
         String otherName = host == ChainHost.PROVIDER ? "consumer" : "provider";
         IotpayRuntime chainHost = IotpayRuntime.start(hostName,
@@ -148,7 +161,7 @@ final class TwoNodes implements AutoCloseable {
         return new String[] {sm.group(1), sm.group(2)};
     }
 
-    private void fund(IotpayRuntime rt, String alias) throws IOException, InterruptedException {
+    void fund(IotpayRuntime rt, String alias) throws IOException, InterruptedException {
         Matcher addr = ADDRESS.matcher(rt.execute("iotpay:wallet-address " + alias));
         assertTrue(addr.find(), "an address for " + alias);
         setBalance(anvil, addr.group(), BigInteger.TEN.pow(19));
