@@ -71,7 +71,8 @@ import io.iotpay.wallet.internal.crypto.NativeSecp256k1;
  * executor; default as the OSGi component: max(2, cores)), {@code --io n} (threads that hand bytes to the node, as
  * HTTP threads do; default 2), {@code --idle k} (idle channels for the heap figure, default 10000),
  * {@code --dir path} (where the SQLite file goes; default the temp folder), {@code --rate r} (open-loop offered
- * rate in vouchers/s for the second run of each channel count, default 10000; 0 skips it).
+ * rate in vouchers/s for the second run of each channel count, default 10000; 0 skips it), {@code --envelope-check}
+ * (also recover each VOUCHER's message signature: two recoveries per voucher).
  */
 public final class VoucherLoadDriver {
 
@@ -96,6 +97,7 @@ public final class VoucherLoadDriver {
 
     private int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int io = 2;
+    private boolean envelopeCheck;
     private Path dir;
 
     /** A secp256k1 key signing with the wallet's native libsecp256k1 (the driver's own cost, before timing). */
@@ -152,7 +154,8 @@ public final class VoucherLoadDriver {
             });
             ProviderSession.Context ctx = new ProviderSession.Context(codec, providerDevice.messageSigner(),
                     Clock.systemUTC(), store, VoucherVerifier.of(new DigestScheme()),
-                    id -> Optional.ofNullable(chain.get(id)), Duration.ofSeconds(1));
+                    id -> Optional.ofNullable(chain.get(id)), Duration.ofSeconds(1))
+                    .withVoucherEnvelopeCheck(envelopeCheck);
             node = new ProviderNode(ctx, pool, (s, m) -> { });
             node.publish(offer, plug);
         }
@@ -571,14 +574,16 @@ public final class VoucherLoadDriver {
                 case "--io" -> d.io = Integer.parseInt(args[++i]);
                 case "--idle" -> idle = Integer.parseInt(args[++i]);
                 case "--rate" -> rate = Double.parseDouble(args[++i]);
+                case "--envelope-check" -> d.envelopeCheck = true;
                 case "--dir" -> d.dir = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf("IOTPAY voucher load driver: %d cores, Java %s, recovery %s, workers %d, transport "
-                + "threads %d%n", cores, System.getProperty("java.version"), Secp256k1.implementation(), d.workers,
-                d.io);
+                + "threads %d, VOUCHER message signature %s%n", cores, System.getProperty("java.version"),
+                Secp256k1.implementation(), d.workers, d.io, d.envelopeCheck ? "also recovered (2 recoveries)"
+                        : "not recovered (1 recovery)");
         System.out.printf("load average before: %s%n", loadavg());
         d.ceiling(1, 1); // warm-up
         double c1 = d.ceiling(1, 3);

@@ -46,11 +46,25 @@ public final class ProviderSession extends SessionBase {
 
     /**
      * Collaborators of a provider session. {@code closeSigner} signs cooperative closes as the payee (null: CLOSE is
-     * refused with INVALID_STATE).
+     * refused with INVALID_STATE). {@code verifyVoucherEnvelope}: also recover the message signature of every VOUCHER
+     * (two recoveries per voucher instead of one; closes the sequence-desynchronisation risk described in
+     * docs/protocol.md, "VOUCHER authentication"); false by default.
      */
     public record Context(MessageCodec codec, MessageSigner signer, Clock clock, ChannelStore store,
             VoucherVerifier verifier, Function<ChannelId, Optional<Channel>> chain, Duration meterInterval,
-            CloseSigner closeSigner) {
+            CloseSigner closeSigner, boolean verifyVoucherEnvelope) {
+
+        /** Context checking VOUCHER messages by the voucher signature alone. */
+        public Context(MessageCodec codec, MessageSigner signer, Clock clock, ChannelStore store,
+                VoucherVerifier verifier, Function<ChannelId, Optional<Channel>> chain, Duration meterInterval,
+                CloseSigner closeSigner) {
+            this(codec, signer, clock, store, verifier, chain, meterInterval, closeSigner, false);
+        }
+
+        /** The same context, with or without the message signature check of VOUCHER messages. */
+        public Context withVoucherEnvelopeCheck(boolean verify) {
+            return new Context(codec, signer, clock, store, verifier, chain, meterInterval, closeSigner, verify);
+        }
 
         /** Context without cooperative close. */
         public Context(MessageCodec codec, MessageSigner signer, Clock clock, ChannelStore store,
@@ -319,7 +333,7 @@ public final class ProviderSession extends SessionBase {
      * authentication").
      */
     private PendingVoucher checkVoucher(SignedMessage m) {
-        SessionState to = admit(m, SessionMachine.Event.VOUCHER, false);
+        SessionState to = admit(m, SessionMachine.Event.VOUCHER, ctx.verifyVoucherEnvelope());
         Body.VoucherBody v = (Body.VoucherBody) m.body();
         if (!v.channel().equals(channelRecord.id())) {
             throw new ProtocolException(ErrorCode.UNKNOWN_CHANNEL, "voucher for channel " + v.channel()

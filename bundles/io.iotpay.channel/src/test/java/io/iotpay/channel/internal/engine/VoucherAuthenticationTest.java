@@ -103,6 +103,30 @@ class VoucherAuthenticationTest {
     }
 
     @Test
+    void withTheEnvelopeCheckOnARelayedVoucherIsRefusedAndTheConsumersOwnIsAccepted() {
+        f = new Fixture(dir, Fixture.price("0.3"), Fixture.eth("0.001"), Fixture.eth("0"), Fixture.eth("0.01"),
+                2_000_000L);
+        ProviderSession.Context strict = f.providerContext().withVoucherEnvelopeCheck(true);
+        ConsumerSession c = ConsumerSession.create(f.consumerContext(f.payerSigner()), f.wire(f.offerMessage),
+                f.terms(Fixture.eth("1"), Fixture.eth("0")));
+        ProviderSession provider = ProviderSession.accept(strict, f.offer, f.json(f.offerMessage), f.plug,
+                f.wire(c.open(null)));
+        c.onMessage(f.wire(provider.start()));
+        long seq = provider.peerSeq();
+        Amount next = provider.lastVoucher().plus(Fixture.eth("0.0001"));
+        Body.VoucherBody vb = voucher(f.payer, next);
+        Envelope env = new Envelope(MessageCodec.VERSION, vb.type(), f.consumerDevice.account(), c.id(), seq + 1,
+                f.clock.instant());
+        SignedMessage relayed = f.wire(new SignedMessage(env, vb, TestKey.random(Fixture.CHAIN).signHash(
+                io.iotpay.channel.internal.protocol.Secp256k1.personalMessageHash(f.codec.signingPayload(env, vb)))));
+        refused(ErrorCode.BAD_SIGNATURE, () -> provider.onMessage(relayed));
+        assertEquals(seq, provider.peerSeq());
+        assertTrue(provider.onMessage(f.wire(f.codec.sign(env, vb, f.consumerDevice.messageSigner()))).isEmpty());
+        assertEquals(next, provider.lastVoucher());
+        assertEquals(seq + 1, provider.peerSeq());
+    }
+
+    @Test
     void aVoucherSignedByTheConsumersDeviceKeyInsteadOfThePayerIsRefused() {
         Fixture.Pair p = started();
         Amount last = p.provider.lastVoucher();
