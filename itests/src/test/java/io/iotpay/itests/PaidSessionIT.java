@@ -147,6 +147,39 @@ class PaidSessionIT {
                     + provider.execute("iotpay:channel-list"), e);
         }
         assertEquals(expected, claimed(consumer, channel), "the consumer's node reads the same claim on chain");
+
+        // a second session on the same offer reuses the channel (no second deposit transaction)
+        String again = consumer.execute("iotpay:session-start --budget 0.02 --max-price \"0.5 ETH/kWh\" --payer buyer "
+                + offerUrl);
+        Matcher sm2 = Pattern.compile("Session (\\S+) RUNNING on channel (0x[0-9a-f]{64})").matcher(again);
+        assertTrue(sm2.find(), again);
+        assertEquals(channel, sm2.group(2), "the second session reuses the channel");
+        String second = sm2.group(1);
+        provider.await("the second session is paid on the reused channel", Duration.ofSeconds(60),
+                () -> units(row(provider, second).get(6)).signum() > 0);
+        consumer.execute("iotpay:session-stop " + second);
+        provider.await("the provider saw the second stop", Duration.ofSeconds(30),
+                () -> row(provider, second).get(2).equals("STOPPED"));
+        assertEquals(units(row(provider, second).get(6)), units(row(consumer, second).get(6)),
+                "both sides agree on what the second session paid");
+    }
+
+    @Test
+    void badInputToTheProvidersPeerEndpointIsRefusedWithAClearErrorAndNoStateChange() throws Exception {
+        String before = provider.execute("iotpay:session-list");
+        String[][] cases = {
+            {"{not json", "MALFORMED"},
+            {"{\"v\":99,\"type\":\"STOP\"}", "UNSUPPORTED_VERSION"},
+            {"[]", "MALFORMED"},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + provider.httpPort() + "/iotpay/peer/messages"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(c[0])).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(r.body().contains(c[1]), c[0] + " -> " + r.statusCode() + " " + r.body());
+        }
+        assertEquals(before, provider.execute("iotpay:session-list"), "no state change");
     }
 
     private static String awaitCommand(IotpayRuntime rt, String command) {
