@@ -114,7 +114,9 @@ public final class ProviderNode {
 
     private CompletableFuture<List<SignedMessage>> process(SignedMessage m) {
         if (m.body() instanceof Body.OpenSession os) {
-            if (sessions.containsKey(m.envelope().session())) {
+            // the store remembers every session id ever opened here (any state), also across restarts
+            if (sessions.containsKey(m.envelope().session()) || ctx.store().session(m.envelope().session(),
+                    io.iotpay.api.channel.SessionRole.PROVIDER).isPresent()) {
                 throw new ProtocolException(ErrorCode.REPLAYED, "session " + m.envelope().session()
                         + " already exists");
             }

@@ -120,6 +120,12 @@ public final class ProviderSession extends SessionBase {
         if (!offer.offerId().equals(os.offerId())) {
             throw new ProtocolException(ErrorCode.MALFORMED, "field body.offerId: unknown offer " + os.offerId());
         }
+        checkFresh(ctx.clock().instant(), open.envelope().at(), offer.validity());
+        // after a restart the in-memory session table is empty: the store is what remembers used session ids
+        if (ctx.store().session(open.envelope().session(), SessionRole.PROVIDER).isPresent()) {
+            throw new ProtocolException(ErrorCode.REPLAYED, "session " + open.envelope().session()
+                    + " already exists");
+        }
         Channel ch = ctx.chain().apply(os.channel()).orElseThrow(() -> new ProtocolException(
                 ErrorCode.UNKNOWN_CHANNEL, "channel " + os.channel() + " does not exist on chain"));
         if (!ch.payee().equals(offer.payee()) || !ch.payer().equals(os.payer())
@@ -153,6 +159,24 @@ public final class ProviderSession extends SessionBase {
         ctx.store().putChannel(rec);
         s.persist();
         return s;
+    }
+
+    /** How far in the future an OPEN_SESSION's {@code at} may lie (clock skew between the nodes). */
+    public static final Duration MAX_FUTURE_SKEW = Duration.ofMinutes(2);
+
+    /**
+     * Refuses (REPLAYED) an OPEN_SESSION whose {@code at} is older than the offer's validity or more than
+     * {@link #MAX_FUTURE_SKEW} ahead of this node's clock.
+     */
+    static void checkFresh(java.time.Instant now, java.time.Instant at, Duration validity) {
+        if (at.isBefore(now.minus(validity))) {
+            throw new ProtocolException(ErrorCode.REPLAYED, "OPEN_SESSION time " + at + " is older than the offer"
+                    + " validity " + validity + " (provider clock " + now + ")");
+        }
+        if (at.isAfter(now.plus(MAX_FUTURE_SKEW))) {
+            throw new ProtocolException(ErrorCode.REPLAYED, "OPEN_SESSION time " + at + " is more than "
+                    + MAX_FUTURE_SKEW + " ahead of the provider clock " + now);
+        }
     }
 
     /** Switches the device on and announces the start (NEGOTIATING -> RUNNING). */
