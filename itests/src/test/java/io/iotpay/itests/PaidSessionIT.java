@@ -1,6 +1,7 @@
 package io.iotpay.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -179,6 +180,21 @@ class PaidSessionIT {
                     .POST(HttpRequest.BodyPublishers.ofString(c[0])).build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(r.body().contains(c[1]), c[0] + " -> " + r.statusCode() + " " + r.body());
         }
+        // a well-formed VOUCHER with garbage signatures (message and voucher) for a session nobody opened
+        String garbageSig = "0x" + "11".repeat(64) + "1b";
+        String session = java.util.UUID.randomUUID().toString();
+        String voucher = "{\"at\":" + System.currentTimeMillis() + ",\"body\":{\"channel\":\"0x" + "ab".repeat(32)
+                + "\",\"cumulativeAmount\":\"1000000000000000000\",\"receiptSeq\":1,\"signature\":\""
+                + garbageSig + "\"},\"from\":\"eip155:31337:0x47a0dfa9480fe844699a8f38093e65ea72d14e4b\",\"seq\":2,"
+                + "\"session\":\"" + session + "\",\"sig\":\"" + garbageSig + "\",\"type\":\"VOUCHER\",\"v\":1}";
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + provider.httpPort() + "/iotpay/peer/messages"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(voucher)).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(r.body().contains("UNKNOWN_SESSION") || r.body().contains("BAD_SIGNATURE"),
+                "forged voucher -> " + r.statusCode() + " " + r.body());
+        assertFalse(r.body().contains("MALFORMED"), "the forged voucher is well-formed: " + r.body());
+        assertFalse(provider.execute("iotpay:session-list").contains(session), "no session created");
         assertEquals(before, provider.execute("iotpay:session-list"), "no state change");
     }
 
