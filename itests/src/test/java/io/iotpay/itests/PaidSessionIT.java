@@ -2,20 +2,19 @@ package io.iotpay.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static io.iotpay.itests.TwoNodes.claimed;
+import static io.iotpay.itests.TwoNodes.delivered;
+import static io.iotpay.itests.TwoNodes.row;
+import static io.iotpay.itests.TwoNodes.units;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,75 +33,35 @@ class PaidSessionIT {
 
     private static final BigInteger PRICE_WEI_PER_KWH = new BigInteger("300000000000000000"); // 0.3 ETH/kWh
     private static final BigInteger MWH_PER_KWH = BigInteger.valueOf(1_000_000);
-    private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
 
+    private static TwoNodes nodes;
     private static IotpayRuntime provider;
     private static IotpayRuntime consumer;
 
     @BeforeAll
     static void start() throws Exception {
-        provider = IotpayRuntime.start("provider", Map.of(
-                "etc/io.iotpay.channel.simplug-plug1.cfg", "deviceId=plug-1\npowerWatts=2000\nclockSpeed=60\n",
-                "etc/io.iotpay.channel.cfg", "tickMs=500\nclockSpeed=60\n"));
-        provider.await("the devnet chain is registered", Duration.ofSeconds(120),
-                () -> provider.get("/iotpay/api/status").body().contains("\"eip155:31337\""));
-        Properties devnet = new Properties();
-        try (var in = Files.newBufferedReader(provider.home().resolve("etc/io.iotpay.devnet.cfg"))) {
-            devnet.load(in);
-        }
-        String anvil = "http://127.0.0.1:" + devnet.getProperty("port").trim();
-        String connector = provider.execute("config:list '(service.pid=io.iotpay.chain.evm~devnet)'");
-        StringBuilder cfg = new StringBuilder("network=devnet\nrpcUrl=" + anvil + "\n");
-        for (String key : List.of("channelsContract", "registryContract", "notaryContract")) {
-            Matcher m = Pattern.compile(key + "\\s*=\\s*(0x[0-9a-fA-F]{40})").matcher(connector);
-            assertTrue(m.find(), "the devnet configured " + key + ": " + connector);
-            cfg.append(key).append('=').append(m.group(1)).append('\n');
-        }
-        consumer = IotpayRuntime.start("consumer", Map.of(
-                "etc/io.iotpay.devnet.cfg", "enabled=false\n",
-                "etc/io.iotpay.chain.evm-remote.cfg", cfg.toString(),
-                "etc/io.iotpay.channel.cfg", "tickMs=500\n"));
-        consumer.await("the consumer reaches the provider's chain", Duration.ofSeconds(120),
-                () -> consumer.get("/iotpay/api/status").body().contains("\"eip155:31337\""));
-        consumerAnvil = anvil;
+        nodes = TwoNodes.start(TwoNodes.ChainHost.PROVIDER, 60, "");
+        provider = nodes.provider;
+        consumer = nodes.consumer;
     }
-
-    private static String consumerAnvil;
 
     @AfterAll
     static void stop() {
-        if (consumer != null) {
-            consumer.close();
-        }
-        if (provider != null) {
-            provider.close();
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
     @Test
     void tenSimulatedMinutesOfATwoKilowattPlugAreClaimedOnChainAsEnergyTimesPrice() throws Exception {
-        // provider: payee account (funded by its devnet), the offer (naming the runtime's own HTTP address)
-        provider.execute("iotpay:wallet-create --chain eip155:31337 --show-mnemonic seller");
-        String published = awaitCommand(provider, "iotpay:offer-publish --credit 0.05 --min-deposit 0.05 plug-1"
-                + " \"0.3 ETH/kWh\"");
-        Matcher url = Pattern.compile("url\\s+(http://\\S+)").matcher(published);
-        assertTrue(url.find(), published);
-        String offerUrl = url.group(1);
+        // provider: payee account and the offer (naming the runtime's own HTTP address)
+        String offerUrl = nodes.publishOffer("0.3 ETH/kWh", "0.05", "0.05");
         assertTrue(offerUrl.startsWith("http://127.0.0.1:" + provider.httpPort() + "/iotpay/peer/offers/"), offerUrl);
 
         // consumer: a funded payer with a policy that allows the purchase
-        consumer.execute("iotpay:wallet-create --chain eip155:31337 --show-mnemonic buyer");
-        Matcher addr = ADDRESS.matcher(consumer.execute("iotpay:wallet-address buyer"));
-        assertTrue(addr.find());
-        setBalance(consumerAnvil, addr.group(), BigInteger.TEN.pow(19));
-        consumer.execute("iotpay:wallet-policy-set --day 5 --session none --approval-above none buyer");
-
-        String started = consumer.execute("iotpay:session-start --budget 0.2 --max-price \"0.5 ETH/kWh\" --payer buyer "
-                + offerUrl);
-        Matcher sm = Pattern.compile("Session (\\S+) RUNNING on channel (0x[0-9a-f]{64})").matcher(started);
-        assertTrue(sm.find(), started);
-        String session = sm.group(1);
-        String channel = sm.group(2);
+        String[] started = nodes.startSession(offerUrl, "0.2", "0.5 ETH/kWh");
+        String session = started[0];
+        String channel = started[1];
 
         // pause and resume from both sides through the shell
         provider.await("some energy is delivered", Duration.ofSeconds(60),
@@ -196,65 +155,5 @@ class PaidSessionIT {
         assertFalse(r.body().contains("MALFORMED"), "the forged voucher is well-formed: " + r.body());
         assertFalse(provider.execute("iotpay:session-list").contains(session), "no session created");
         assertEquals(before, provider.execute("iotpay:session-list"), "no state change");
-    }
-
-    private static String awaitCommand(IotpayRuntime rt, String command) {
-        String[] out = new String[1];
-        rt.await("'" + command + "' succeeds", Duration.ofSeconds(60), () -> {
-            try {
-                out[0] = rt.execute(command);
-                return true;
-            } catch (RuntimeException e) {
-                return false;
-            }
-        });
-        return out[0];
-    }
-
-    /** The session-list row of a session: Session, Role, State, Device, Delivered, Owed, Paid, Detail. */
-    private static List<String> row(IotpayRuntime rt, String session) {
-        for (String line : rt.execute("iotpay:session-list").split("\\R")) {
-            if (line.contains(session)) {
-                List<String> cells = new ArrayList<>();
-                for (String cell : line.split("[│|]")) {
-                    cells.add(cell.trim());
-                }
-                return cells;
-            }
-        }
-        throw new IllegalStateException("no session " + session);
-    }
-
-    private static BigInteger delivered(List<String> row) {
-        return new BigInteger(row.get(4).split(" ")[0]);
-    }
-
-    /** Base units in parentheses of an amount cell, e.g. "0.0999999 ETH (99999900000000000)". */
-    private static BigInteger units(String cell) {
-        Matcher m = Pattern.compile("\\((\\d+)\\)").matcher(cell);
-        if (!m.find()) {
-            throw new IllegalStateException("no base units in " + cell);
-        }
-        return new BigInteger(m.group(1));
-    }
-
-    private static BigInteger claimed(IotpayRuntime rt, String channel) {
-        for (String line : rt.execute("iotpay:channel-list").split("\\R")) {
-            if (line.contains(channel)) {
-                String[] cells = line.split("[│|]");
-                return units(cells[5]);
-            }
-        }
-        return BigInteger.valueOf(-1);
-    }
-
-    private static void setBalance(String rpc, String address, BigInteger wei) throws IOException,
-            InterruptedException {
-        String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"anvil_setBalance\",\"params\":[\"" + address
-                + "\",\"0x" + wei.toString(16) + "\"]}";
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(rpc))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertTrue(r.body().contains("\"result\""), r.body());
     }
 }
