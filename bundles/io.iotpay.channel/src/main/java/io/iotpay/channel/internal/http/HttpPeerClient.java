@@ -97,6 +97,11 @@ public final class HttpPeerClient implements PeerTransport {
             Thread.currentThread().interrupt();
             throw new UncheckedIOException(new IOException("interrupted"));
         }
+        if (r.statusCode() >= 500) {
+            // the provider is down, restarting or overloaded: a transport condition, worth trying again later
+            throw new UncheckedIOException(new IOException("provider unavailable: HTTP " + r.statusCode() + " for "
+                    + r.uri().getPath()));
+        }
         if (r.statusCode() == 404) {
             throw new ProtocolException(ErrorCode.UNKNOWN_SESSION, "provider answered 404 for " + r.uri().getPath());
         }

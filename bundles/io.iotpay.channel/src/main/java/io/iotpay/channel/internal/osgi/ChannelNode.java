@@ -127,7 +127,13 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         final AccountId payer;
         final TreeMap<Long, SignedMessage> pending = new TreeMap<>();
         String lastError;
-        SignedMessage resend;
+        /**
+         * Messages this consumer signed (and committed) that the provider has not answered yet, by sequence number.
+         * A message whose POST fails (provider down, restarting, or answering outside the protocol) stays here and is
+         * sent again, in order, before anything newer: otherwise the provider, after a crash, would refuse every later
+         * message as skipping ahead. A provider that already had it answers REPLAYED, which is an answer.
+         */
+        final TreeMap<Long, SignedMessage> unacked = new TreeMap<>();
 
         Buyer(ConsumerSession session, URI endpoint, AccountId payer) {
             this.session = session;
@@ -596,8 +602,21 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
 
     /** Sends one consumer message and processes the replies (caller holds the buyer's lock). */
     private void exchange(Buyer b, SignedMessage out) {
-        List<SignedMessage> replies = transport.send(b.endpoint, out);
-        receive(b, replies);
+        b.unacked.put(out.envelope().seq(), out);
+        flush(b);
+    }
+
+    /**
+     * Sends the unanswered messages oldest first and processes each answer; stops at the first that cannot be
+     * delivered (it stays queued for the next poll) and rethrows that failure (caller holds the buyer's lock).
+     */
+    private void flush(Buyer b) {
+        while (!b.unacked.isEmpty()) {
+            SignedMessage m = b.unacked.firstEntry().getValue();
+            List<SignedMessage> replies = transport.send(b.endpoint, m);
+            b.unacked.remove(m.envelope().seq());
+            receive(b, replies);
+        }
     }
 
     /** Processes provider messages in sequence order; replies are sent at once (caller holds the buyer's lock). */
@@ -634,7 +653,7 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
                 continue;
             }
             for (SignedMessage r : replies) {
-                receive(b, transport.send(b.endpoint, r));
+                exchange(b, r);
             }
         }
     }
@@ -646,11 +665,7 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
                 return;
             }
             try {
-                if (b.resend != null) {
-                    SignedMessage m = b.resend;
-                    b.resend = null;
-                    exchange(b, m); // the provider refuses it as REPLAYED if it already had it
-                }
+                flush(b); // what the provider has not answered yet, in order
                 receive(b, transport.poll(b.endpoint, b.session.id(), b.session.peerSeq()));
             } catch (UncheckedIOException | ProtocolException e) {
                 LOG.debug("Polling session {} failed: {}", b.session.id(), e.getMessage());
@@ -793,8 +808,8 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
                 try {
                     exchange(b, m);
                 } catch (UncheckedIOException e) {
-                    LOG.warn("Could not tell the provider about {} of session {}: {}", m.body().type(), id,
-                            e.getMessage());
+                    LOG.warn("Could not tell the provider about {} of session {} yet (sent again on the next poll): {}",
+                            m.body().type(), id, e.getMessage());
                 }
                 SessionSnapshot snap = b.session.snapshot();
                 observe(snap);
@@ -972,7 +987,7 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
                         Amount.ofUnits(ch.deposit(), ch.asset()), Amount.ofUnits(p.budget(), ch.asset()), cap,
                         Amount.zero(ch.asset())));
                 Buyer b = new Buyer(s, p.endpoint(), ch.payer());
-                b.resend = s.lastSent().orElse(null);
+                s.lastSent().ifPresent(m -> b.unacked.put(m.envelope().seq(), m)); // REPLAYED if it had it
                 buyers.put(s.id(), b);
                 seen.put(seenKey(s.snapshot()), s.snapshot());
                 LOG.info("Restored consumer session {} ({})", s.id(), s.state());

@@ -77,6 +77,8 @@ final class TwoNodes implements AutoCloseable {
     final List<SessionEvent> providerEvents = new CopyOnWriteArrayList<>();
     final List<SessionEvent> consumerEvents = new CopyOnWriteArrayList<>();
     volatile boolean providerChainUp = true;
+    /** While true the provider's peer endpoint answers 503, as a provider that is down or restarting. */
+    volatile boolean providerDown;
     /** The consumer's peer trust: the certificate header its HTTP client sends (off unless a test sets it). */
     volatile PeerTrust consumerTrust = PeerTrust.OFF;
 
@@ -104,6 +106,10 @@ final class TwoNodes implements AutoCloseable {
             consumer = newConsumer();
             server.createContext("/iotpay/peer", ex -> {
                 try (ex) {
+                    if (providerDown) {
+                        ex.sendResponseHeaders(503, -1);
+                        return;
+                    }
                     String path = ex.getRequestURI().getPath().substring("/iotpay/peer".length());
                     HttpReply r = new PeerRoutes(provider).handle(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(),
                             ex.getRequestBody().readAllBytes(), ex.getRequestHeaders().getFirst(PeerTrust.HEADER));

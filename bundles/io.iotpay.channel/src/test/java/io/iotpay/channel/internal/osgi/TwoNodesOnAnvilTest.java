@@ -260,6 +260,27 @@ class TwoNodesOnAnvilTest {
     }
 
     @Test
+    void aMessageTheProviderCouldNotTakeIsSentAgainInOrderBeforeNewerOnes() {
+        Offer offer = publish();
+        SessionSnapshot s = buy(offer, "0.2");
+        n.step(INTERVAL);
+        n.step(INTERVAL);
+        BigInteger held = n.provider.latestVoucher(s.channel(), SessionRole.PROVIDER).orElseThrow().cumulative();
+
+        n.providerDown = true; // the consumer's PAUSE cannot be delivered
+        n.consumer.pause(s.id());
+        n.consumer.tick();
+        n.providerDown = false;
+        n.consumer.resume(s.id()); // the older PAUSE goes first, then RESUME: no gap for the provider
+        assertEquals(SessionState.RUNNING, n.provider.session(s.id()).orElseThrow().state());
+        n.step(INTERVAL);
+        n.step(INTERVAL);
+        assertTrue(n.provider.latestVoucher(s.channel(), SessionRole.PROVIDER).orElseThrow().cumulative()
+                .compareTo(held) > 0, "the provider accepts the consumer's later vouchers (no OUT_OF_ORDER)");
+        assertEquals(SessionState.RUNNING, n.consumer.session(s.id()).orElseThrow().state());
+    }
+
+    @Test
     void theConsumerNodeRestartsMidSessionAndKeepsPaying() {
         Offer offer = publish();
         SessionSnapshot s = buy(offer, "0.2");
