@@ -6,34 +6,33 @@ import static io.iotpay.api.internal.Checks.toHex;
 import io.iotpay.api.chain.AccountId;
 import io.iotpay.api.money.Amount;
 
-import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The money-relevant part of a transaction a connector asks the wallet to sign: recipient, native value and call
- * data. Chain-specific fields (nonce, fees, chain id, type) stay inside the connector, which passes the signing hash
- * it computed from the full transaction to {@link Wallet#signTransaction}.
+ * A whole unsigned transaction a connector asks the wallet to sign: recipient, native value and call data (what the
+ * spending policy checks) plus the chain-specific {@link TransactionFields} (nonce, fees, limits, type). The wallet
+ * computes the digest it signs from all of it (see {@link Wallet#signTransaction}); no caller supplies a hash.
  * <p>
- * Rules: {@code value} is in the chain's native coin; {@code to}, if present, is on the value's chain; {@code data}
- * is copied in and out (null becomes empty); {@code gasLimit}, if present, is positive.
+ * Rules: {@code value} is in the chain's native coin; {@code to}, if present, and {@code fields} are on the value's
+ * chain; {@code data} is copied in and out (null becomes empty).
  *
  * @param to the recipient or called contract, or null for a contract creation
  * @param value the native coin sent with the transaction (zero for plain calls)
  * @param data the call data (empty for plain transfers)
- * @param gasLimit the gas limit the connector chose, or null if not applicable
+ * @param fields the chain-specific fields, e.g. {@link EvmTransactionFields}
  */
-public record UnsignedTransaction(AccountId to, Amount value, byte[] data, BigInteger gasLimit) {
+public record UnsignedTransaction(AccountId to, Amount value, byte[] data, TransactionFields fields) {
 
     /**
      * Validates and copies.
      *
-     * @throws IllegalArgumentException if the value is not native, {@code to} is on another chain or the gas limit is
-     *         not positive
-     * @throws NullPointerException if value is null
+     * @throws IllegalArgumentException if the value is not native, or {@code to} or the fields are on another chain
+     * @throws NullPointerException if value or fields is null
      */
     public UnsignedTransaction {
         notNull(value, "transaction value");
+        notNull(fields, "transaction fields");
         if (!value.asset().isNative()) {
             throw new IllegalArgumentException("transaction value " + value
                     + " is a token amount: expected the chain's native coin (tokens move through call data)");
@@ -42,10 +41,11 @@ public record UnsignedTransaction(AccountId to, Amount value, byte[] data, BigIn
             throw new IllegalArgumentException("transaction recipient " + to + " is not on the value's chain "
                     + value.asset().chain());
         }
-        data = data == null ? new byte[0] : data.clone();
-        if (gasLimit != null && gasLimit.signum() <= 0) {
-            throw new IllegalArgumentException("transaction gas limit " + gasLimit + " is invalid: expected > 0");
+        if (!fields.chain().equals(value.asset().chain())) {
+            throw new IllegalArgumentException("transaction fields are for chain " + fields.chain()
+                    + " but the value is on chain " + value.asset().chain());
         }
+        data = data == null ? new byte[0] : data.clone();
     }
 
     /**
@@ -76,7 +76,7 @@ public record UnsignedTransaction(AccountId to, Amount value, byte[] data, BigIn
     @Override
     public boolean equals(Object o) {
         return o instanceof UnsignedTransaction t && Objects.equals(to, t.to) && value.equals(t.value)
-                && Arrays.equals(data, t.data) && Objects.equals(gasLimit, t.gasLimit);
+                && Arrays.equals(data, t.data) && fields.equals(t.fields);
     }
 
     /**
@@ -86,7 +86,7 @@ public record UnsignedTransaction(AccountId to, Amount value, byte[] data, BigIn
      */
     @Override
     public int hashCode() {
-        return Objects.hash(to, value, Arrays.hashCode(data), gasLimit);
+        return Objects.hash(to, value, Arrays.hashCode(data), fields);
     }
 
     /**
@@ -96,7 +96,7 @@ public record UnsignedTransaction(AccountId to, Amount value, byte[] data, BigIn
      */
     @Override
     public String toString() {
-        return "UnsignedTransaction[to=" + to + ", value=" + value + ", data=" + toHex(data) + ", gasLimit="
-                + gasLimit + "]";
+        return "UnsignedTransaction[to=" + to + ", value=" + value + ", data=" + toHex(data) + ", fields=" + fields
+                + "]";
     }
 }

@@ -16,13 +16,13 @@ import java.util.Optional;
  * Two kinds of callers use this service:
  * <ul>
  * <li><b>Trusted runtime code</b>: chain connectors and the channel engine. Connectors call
- * {@link #signTransaction}: they compute the chain-specific signing hash themselves (the wallet cannot verify that the
- * hash matches the transaction it is shown), so only connector bundles installed by the operator may hold a reference
- * to this service for that purpose. The wallet applies the spending policy to {@link UnsignedTransaction#to()} and
- * {@link UnsignedTransaction#value()} before signing.</li>
+ * {@link #signTransaction} with the whole unsigned transaction ({@link UnsignedTransaction} with its
+ * chain-specific {@link TransactionFields}); the wallet builds the chain's signing payload and computes the digest it
+ * signs itself, so the spending policy always sees the transaction that is signed.</li>
  * <li><b>Everything user-facing</b> (openHAB rules and actions, REST, shell) must go through higher-level services
- * (channel engine, connector {@code transfer}) and never sign raw hashes. There is deliberately no method to sign an
- * arbitrary digest.</li>
+ * (channel engine, connector {@code transfer}). There is deliberately no method to sign an arbitrary digest: every
+ * signing method takes the structured data and hashes it in the wallet (EIP-191 messages, EIP-712 typed data,
+ * vouchers, transactions).</li>
  * </ul>
  * {@link #signVoucher} builds the voucher digest itself from the voucher and domain, so a caller cannot make the wallet
  * sign a voucher other than the one the policy checked.
@@ -191,20 +191,27 @@ public interface Wallet {
     Signature signVoucher(PaymentIntent intent, Voucher voucher, VoucherDomain domain);
 
     /**
-     * Signs a transaction for a chain connector (trusted code, see the class description). The connector computes
-     * the chain-specific signing hash (EVM: keccak-256 of the typed, unsigned RLP encoding; Tezos: BLAKE2b of the
-     * watermarked forged operation). Before signing, the wallet applies the spending policy to {@code tx.value()} paid
-     * to {@code tx.to()}; a contract creation carrying value is refused. Wallets also decode well-known token call
-     * data (ERC-20 {@code transfer}, {@code approve}, {@code transferFrom}) and apply the policy to the token amount.
+     * Signs a transaction for a chain connector (trusted code, see the class description). The wallet computes the
+     * digest it signs from {@code tx} itself: for {@link EvmTransactionFields} the keccak-256 of the EIP-1559 (type 2,
+     * empty access list) or legacy EIP-155 signing payload built from the fields and {@code tx.to()},
+     * {@code tx.value()}, {@code tx.data()}. No hash is ever taken from the caller, so the policy check below always
+     * applies to the transaction that is signed.
+     * <p>
+     * Before signing, the wallet checks that {@code tx.fields().chain()} is {@code from}'s chain and applies the
+     * spending policy to {@code tx.value()} paid to {@code tx.to()}; a contract creation carrying value is refused.
+     * It decodes well-known token call data (ERC-20 {@code transfer}, {@code approve}, {@code transferFrom}) and
+     * applies the policy to the token amount; call data it does not recognise (neither ERC-20 nor an IOTPAY contract
+     * function) needs the owner's approval of the exact transaction digest.
      *
      * @param from the sending account
-     * @param tx the transaction's money-relevant fields
-     * @param signingHash the 32-byte hash to sign, computed by the connector from the full transaction
-     * @return the signature (for EVM, {@code v} is 27/28; the connector converts it to the transaction's y-parity)
+     * @param tx the whole unsigned transaction
+     * @return the signature (for EVM, {@code v} is 27/28 and {@code s} is in the lower half of the curve order; the
+     *         connector converts {@code v} to the transaction's y-parity)
      * @throws SpendingRefusedException if the policy refuses or the account is locked
-     * @throws IllegalArgumentException if the hash is not 32 bytes or {@code from} is not held by the wallet
+     * @throws IllegalArgumentException if {@code from} is not held by the wallet, the fields are for another chain
+     *         than {@code from}'s, or the wallet does not support the fields' chain family
      */
-    Signature signTransaction(AccountId from, UnsignedTransaction tx, byte[] signingHash);
+    Signature signTransaction(AccountId from, UnsignedTransaction tx);
 
     /**
      * Lists payments waiting for approval.

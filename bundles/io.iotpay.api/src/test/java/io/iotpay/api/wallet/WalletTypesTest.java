@@ -91,28 +91,88 @@ class WalletTypesTest {
         assertTrue(l.getMessage().contains("ACCOUNT_LOCKED"));
     }
 
+    static final EvmTransactionFields FIELDS = EvmTransactionFields.eip1559(ChainId.DEVNET, BigInteger.ONE,
+            BigInteger.valueOf(21000), BigInteger.ONE, BigInteger.TEN);
+
     @Test
-    void unsignedTransactionCopiesData() {
+    void unsignedTransactionCopiesDataAndChecksChains() {
         byte[] data = { 1, 2, 3 };
-        UnsignedTransaction t = new UnsignedTransaction(PAYEE, eth("1"), data, BigInteger.valueOf(21000));
+        UnsignedTransaction t = new UnsignedTransaction(PAYEE, eth("1"), data, FIELDS);
         data[0] = 9;
         assertArrayEquals(new byte[] { 1, 2, 3 }, t.data());
         t.data()[0] = 9;
         assertArrayEquals(new byte[] { 1, 2, 3 }, t.data());
-        assertEquals(t, new UnsignedTransaction(PAYEE, eth("1"), new byte[] { 1, 2, 3 }, BigInteger.valueOf(21000)));
-        assertEquals(t.hashCode(),
-                new UnsignedTransaction(PAYEE, eth("1"), new byte[] { 1, 2, 3 }, BigInteger.valueOf(21000)).hashCode());
+        assertEquals(t, new UnsignedTransaction(PAYEE, eth("1"), new byte[] { 1, 2, 3 }, FIELDS));
+        assertEquals(t.hashCode(), new UnsignedTransaction(PAYEE, eth("1"), new byte[] { 1, 2, 3 }, FIELDS).hashCode());
+        assertFalse(t.equals(new UnsignedTransaction(PAYEE, eth("1"), new byte[] { 1, 2, 3 },
+                EvmTransactionFields.eip1559(ChainId.DEVNET, BigInteger.TWO, BigInteger.valueOf(21000),
+                        BigInteger.ONE, BigInteger.TEN))), "the nonce is part of the transaction");
         assertTrue(t.toString().contains("0x010203"), t.toString());
-        UnsignedTransaction create = new UnsignedTransaction(null, eth("0"), null, null);
+        UnsignedTransaction create = new UnsignedTransaction(null, eth("0"), null, FIELDS);
         assertTrue(create.isContractCreation());
         assertEquals(0, create.data().length);
         Asset token = Asset.token(ChainId.DEVNET, "0x5fbdb2315678afecb367f032d93f642f64180aa3", 6, "USDC");
         assertThrows(IllegalArgumentException.class,
-                () -> new UnsignedTransaction(PAYEE, Amount.ofUnits(1, token), null, null));
-        assertThrows(IllegalArgumentException.class, () -> new UnsignedTransaction(PAYEE, eth("1"), null,
-                BigInteger.ZERO));
+                () -> new UnsignedTransaction(PAYEE, Amount.ofUnits(1, token), null, FIELDS));
         assertThrows(IllegalArgumentException.class, () -> new UnsignedTransaction(
-                AccountId.of(ChainId.BSC, PAYEE.address()), eth("1"), null, null));
+                AccountId.of(ChainId.BSC, PAYEE.address()), eth("1"), null, FIELDS));
+        assertThrows(NullPointerException.class, () -> new UnsignedTransaction(PAYEE, eth("1"), null, null));
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> new UnsignedTransaction(
+                PAYEE, eth("1"), null, EvmTransactionFields.legacy(ChainId.BSC, BigInteger.ONE,
+                        BigInteger.valueOf(21000), BigInteger.ONE)));
+        assertTrue(other.getMessage().contains("eip155:56") && other.getMessage().contains("eip155:31337"),
+                other.getMessage());
+    }
+
+    @Test
+    void evmTransactionFieldsRules() {
+        EvmTransactionFields legacy = EvmTransactionFields.legacy(ChainId.BSC, BigInteger.ZERO,
+                BigInteger.valueOf(21000), BigInteger.valueOf(3_000_000_000L));
+        assertEquals(EvmTransactionFields.Type.LEGACY, legacy.type());
+        assertNull(legacy.maxFeePerGas());
+        assertEquals(EvmTransactionFields.Type.EIP1559, FIELDS.type());
+        assertNull(FIELDS.gasPrice());
+        BigInteger gas = BigInteger.valueOf(21000);
+        assertThrows(IllegalArgumentException.class, () -> EvmTransactionFields.legacy(ChainId.TEZOS_MAINNET,
+                BigInteger.ONE, gas, BigInteger.ONE), "EVM fields need an eip155 chain");
+        assertThrows(IllegalArgumentException.class, () -> EvmTransactionFields.legacy(ChainId.DEVNET,
+                BigInteger.ONE, BigInteger.ZERO, BigInteger.ONE), "gas limit 0");
+        assertThrows(IllegalArgumentException.class, () -> EvmTransactionFields.legacy(ChainId.DEVNET,
+                BigInteger.ONE.negate(), gas, BigInteger.ONE), "negative nonce");
+        assertThrows(IllegalArgumentException.class, () -> EvmTransactionFields.legacy(ChainId.DEVNET,
+                BigInteger.ONE.shiftLeft(256), gas, BigInteger.ONE), "nonce above 2^256-1");
+        assertThrows(IllegalArgumentException.class, () -> EvmTransactionFields.eip1559(ChainId.DEVNET,
+                BigInteger.ONE, gas, BigInteger.TEN, BigInteger.ONE), "tip above the fee cap");
+        assertThrows(IllegalArgumentException.class, () -> new EvmTransactionFields(ChainId.DEVNET,
+                EvmTransactionFields.Type.LEGACY, BigInteger.ONE, gas, BigInteger.ONE, BigInteger.ONE, BigInteger.TEN),
+                "legacy with EIP-1559 fees");
+        assertThrows(IllegalArgumentException.class, () -> new EvmTransactionFields(ChainId.DEVNET,
+                EvmTransactionFields.Type.EIP1559, BigInteger.ONE, gas, BigInteger.ONE, BigInteger.ONE, BigInteger.TEN),
+                "EIP-1559 with a gas price");
+        assertThrows(IllegalArgumentException.class, () -> new EvmTransactionFields(ChainId.DEVNET,
+                EvmTransactionFields.Type.EIP1559, BigInteger.ONE, gas, null, null, BigInteger.TEN),
+                "EIP-1559 without a tip");
+    }
+
+    @Test
+    void noWalletMethodTakesACallerComputedDigest() {
+        // H4(a): the transaction path takes the whole transaction; the only byte[] inputs left are a personal
+        // message (prefixed and hashed by the wallet) and a raw private key to import
+        for (java.lang.reflect.Method m : Wallet.class.getMethods()) {
+            for (Class<?> p : m.getParameterTypes()) {
+                if (p == byte[].class) {
+                    assertTrue(Set.of("signPersonalMessage", "importPrivateKey").contains(m.getName()),
+                            m.toString());
+                }
+            }
+        }
+        List<String> sign = new ArrayList<>();
+        for (java.lang.reflect.Method m : Wallet.class.getMethods()) {
+            if (m.getName().equals("signTransaction")) {
+                sign.add(List.of(m.getParameterTypes()).toString());
+            }
+        }
+        assertEquals(List.of(List.of(AccountId.class, UnsignedTransaction.class).toString()), sign);
     }
 
     @Test

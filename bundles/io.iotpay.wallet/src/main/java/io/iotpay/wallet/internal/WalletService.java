@@ -42,6 +42,7 @@ import io.iotpay.api.channel.Voucher;
 import io.iotpay.api.money.Amount;
 import io.iotpay.api.money.Asset;
 import io.iotpay.api.wallet.AccountInfo;
+import io.iotpay.api.wallet.EvmTransactionFields;
 import io.iotpay.api.wallet.AccountInfo.KeyOrigin;
 import io.iotpay.api.wallet.KeystoreException;
 import io.iotpay.api.wallet.PaymentIntent;
@@ -73,6 +74,7 @@ import io.iotpay.wallet.internal.keystore.KeystoreError;
 import io.iotpay.wallet.internal.keystore.KeystoreV3;
 import io.iotpay.wallet.internal.policy.SpendingPolicyEngine;
 import io.iotpay.wallet.internal.tezos.Tezos;
+import io.iotpay.wallet.internal.tx.EvmSigningPayload;
 
 /**
  * The wallet service: accounts in Web3 Secret Storage v3 files under one configured passphrase, signing, and the
@@ -635,11 +637,9 @@ public final class WalletService implements Wallet {
     }
 
     @Override
-    public Signature signTransaction(AccountId from, UnsignedTransaction tx, byte[] signingHash) {
+    public Signature signTransaction(AccountId from, UnsignedTransaction tx) {
         Account a = held(from);
-        if (signingHash == null || signingHash.length != 32) {
-            throw new IllegalArgumentException("signing hash must be 32 bytes");
-        }
+        byte[] signingHash = transactionSigningHash(from, tx);
         PaymentIntent intent = moneyOf(from, tx);
         String unknownCall = unknownCall(from, tx);
         if (unknownCall != null) {
@@ -664,6 +664,30 @@ public final class WalletService implements Wallet {
             return rawSign(a, signingHash, false);
         }
         return signPayment(a, intent, signingHash);
+    }
+
+    /**
+     * The digest a transaction signature covers, computed here from the whole transaction (H4(a): never taken from
+     * the caller), after checking that the transaction is bound to {@code from}'s chain.
+     */
+    static byte[] transactionSigningHash(AccountId from, UnsignedTransaction tx) {
+        if (tx == null) {
+            throw new IllegalArgumentException("transaction is missing");
+        }
+        ChainId bound = tx.fields().chain();
+        if (!bound.equals(from.chainId())) {
+            throw new IllegalArgumentException("transaction fields are for chain " + bound + " but the sending account "
+                    + from + " is on chain " + from.chainId());
+        }
+        if (!tx.value().asset().chain().equals(from.chainId())) {
+            throw new IllegalArgumentException("transaction value is on chain " + tx.value().asset().chain()
+                    + " but the sending account " + from + " is on chain " + from.chainId());
+        }
+        if (tx.fields() instanceof EvmTransactionFields) {
+            return EvmSigningPayload.signingHash(tx);
+        }
+        throw new IllegalArgumentException("the wallet cannot sign " + tx.fields().getClass().getSimpleName()
+                + " transactions");
     }
 
     /** ERC-20 {@code transfer(address,uint256)}, {@code approve(address,uint256)}: decoded and charged. */

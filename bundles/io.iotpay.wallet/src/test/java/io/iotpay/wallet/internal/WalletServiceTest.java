@@ -35,6 +35,7 @@ import io.iotpay.api.channel.Voucher;
 import io.iotpay.api.money.Amount;
 import io.iotpay.api.money.Asset;
 import io.iotpay.api.wallet.AccountInfo;
+import io.iotpay.api.wallet.EvmTransactionFields;
 import io.iotpay.api.wallet.KeystoreException;
 import io.iotpay.api.wallet.PaymentIntent;
 import io.iotpay.api.wallet.PendingApproval;
@@ -425,34 +426,44 @@ public class WalletServiceTest {
         WalletService w = start();
         AccountInfo a = w.importMnemonic("payer", ANVIL, ChainId.DEVNET, 0);
         w.setPolicy(a.account(), policy(1000, 100L));
-        byte[] hash = Keccak.keccak256(new byte[] {42});
-        UnsignedTransaction small = new UnsignedTransaction(PAYEE, Amount.ofUnits(50, ETH), null, null);
-        Signature s = w.signTransaction(a.account(), small, hash);
+        UnsignedTransaction small = new UnsignedTransaction(PAYEE, Amount.ofUnits(50, ETH), null, fields());
+        Signature s = w.signTransaction(a.account(), small);
+        byte[] hash = WalletService.transactionSigningHash(a.account(), small);
         assertEquals(a.account().address(),
                 Bytes.toHex0x(EthAddress.fromPublicKey(new BouncyCastleSecp256k1().recover(hash, s.bytes()))));
-        UnsignedTransaction big = new UnsignedTransaction(PAYEE, Amount.ofUnits(500, ETH), null, null);
+        UnsignedTransaction big = new UnsignedTransaction(PAYEE, Amount.ofUnits(500, ETH), null, fields());
         assertEquals(Reason.APPROVAL_REQUIRED, assertThrows(SpendingRefusedException.class,
-                () -> w.signTransaction(a.account(), big, hash)).reason());
+                () -> w.signTransaction(a.account(), big)).reason());
         List<PendingApproval> pending = w.pendingApprovals();
         assertEquals(1, pending.size());
         assertTrue(events.contains(pending.get(0)), "listeners see the approval request");
         w.approve(pending.get(0).id());
-        w.signTransaction(a.account(), big, hash);
+        w.signTransaction(a.account(), big);
         assertEquals(Amount.ofUnits(550, ETH), w.spentToday(a.account()));
         // a zero-value call the wallet does not know needs the owner (it may move tokens)
         assertEquals(Reason.APPROVAL_REQUIRED, assertThrows(SpendingRefusedException.class, () -> w.signTransaction(
-                a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH), new byte[] {1, 2, 3, 4}, null), hash))
+                a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH), new byte[] {1, 2, 3, 4}, fields())))
                 .reason());
         // an ERC-20 transfer of a token the policy does not cover is refused
         byte[] transfer = Bytes.concat(Bytes.fromHex("a9059cbb", "sel"), new byte[12],
                 Bytes.fromHex(PAYEE.address(), "to"), Bytes.toFixed(BigInteger.TEN, 32));
         assertEquals(Reason.ASSET_NOT_ALLOWED, assertThrows(SpendingRefusedException.class, () -> w.signTransaction(
-                a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH), transfer, null), hash)).reason());
+                a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH), transfer, fields()))).reason());
         // a payee outside the allow-list
         AccountId stranger = AccountId.of(ChainId.DEVNET, "0x90f79bf6eb2c4f870365e785982e1f101e93b906");
         assertEquals(Reason.PAYEE_NOT_ALLOWED, assertThrows(SpendingRefusedException.class, () -> w.signTransaction(
-                a.account(), new UnsignedTransaction(stranger, Amount.ofUnits(1, ETH), null, null), hash)).reason());
+                a.account(), new UnsignedTransaction(stranger, Amount.ofUnits(1, ETH), null, fields()))).reason());
         assertArrayEquals(Eip191.personalMessageDigest(new byte[0]), Eip191.personalMessageDigest(new byte[0]));
+    }
+
+    /** EIP-1559 fields on the devnet (nonce 0, 100k gas, 1 gwei tip, 30 gwei cap). */
+    static EvmTransactionFields fields() {
+        return fields(0);
+    }
+
+    static EvmTransactionFields fields(long nonce) {
+        return EvmTransactionFields.eip1559(ChainId.DEVNET, BigInteger.valueOf(nonce), BigInteger.valueOf(100_000),
+                BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(30_000_000_000L));
     }
 
     static byte[] call(String selector, Object... words) {
@@ -474,13 +485,13 @@ public class WalletServiceTest {
         AccountId attacker = AccountId.of(ChainId.DEVNET, "0x90f79bf6eb2c4f870365e785982e1f101e93b906");
         w.setPolicy(a.account(), new SpendingPolicy(null, Amount.ofUnits(1000, ETH), Map.of(), null,
                 Set.of(PAYEE, CONTRACT), null, ZoneId.of("UTC")));
-        byte[] hash = Keccak.keccak256(new byte[] {7});
 
         // increaseAllowance(attacker, MAX) moves no native value but hands the tokens over: owner approval
         UnsignedTransaction increase = new UnsignedTransaction(CONTRACT, Amount.zero(ETH),
-                call("39509351", attacker, MAX), null);
+                call("39509351", attacker, MAX), fields());
         SpendingRefusedException e = assertThrows(SpendingRefusedException.class,
-                () -> w.signTransaction(a.account(), increase, hash));
+                () -> w.signTransaction(a.account(), increase));
+        byte[] hash = WalletService.transactionSigningHash(a.account(), increase);
         assertEquals(Reason.APPROVAL_REQUIRED, e.reason());
         assertTrue(e.getMessage().contains("0x39509351"), e.getMessage());
         PendingApproval p = w.pendingApprovals().get(0);
@@ -489,33 +500,32 @@ public class WalletServiceTest {
         // ERC-2612 permit and Safe execTransaction likewise
         for (String sel : List.of("d505accf", "6a761202", "ac9650d8")) {
             assertEquals(Reason.APPROVAL_REQUIRED, assertThrows(SpendingRefusedException.class, () -> w.signTransaction(
-                    a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH), call(sel, attacker), null),
-                    Keccak.keccak256(Bytes.fromHex(sel, "s")))).reason(), sel);
+                    a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH), call(sel, attacker), fields())))
+                    .reason(), sel);
         }
         // after approval, that exact signing hash is signed once
         w.approve(p.id());
-        Signature s = w.signTransaction(a.account(), increase, hash);
+        Signature s = w.signTransaction(a.account(), increase);
         assertEquals(a.account().address(),
                 Bytes.toHex0x(EthAddress.fromPublicKey(new BouncyCastleSecp256k1().recover(hash, s.bytes()))));
         assertEquals(Reason.APPROVAL_REQUIRED, assertThrows(SpendingRefusedException.class,
-                () -> w.signTransaction(a.account(), increase, hash)).reason());
+                () -> w.signTransaction(a.account(), increase)).reason());
         assertEquals(Amount.zero(ETH), w.spentToday(a.account()));
 
         // IOTPAY channel open (native): signed without approval, its value charged
         BigInteger deposit = BigInteger.valueOf(300);
         UnsignedTransaction open = new UnsignedTransaction(CONTRACT, Amount.ofUnits(deposit, ETH),
-                call("d80dcc83", PAYEE, BigInteger.ZERO, BigInteger.ONE, deposit), null);
-        w.signTransaction(a.account(), open, Keccak.keccak256(new byte[] {8}));
+                call("d80dcc83", PAYEE, BigInteger.ZERO, BigInteger.ONE, deposit), fields());
+        w.signTransaction(a.account(), open);
         assertEquals(Amount.ofUnits(300, ETH), w.spentToday(a.account()));
         // a zero-value IOTPAY call (withdraw earnings) is signed and charges nothing
         w.signTransaction(a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH),
-                call("c9211c82", AccountId.of(ChainId.DEVNET, "0x" + "00".repeat(20)), BigInteger.TEN), null),
-                Keccak.keccak256(new byte[] {9}));
+                call("c9211c82", AccountId.of(ChainId.DEVNET, "0x" + "00".repeat(20)), BigInteger.TEN), fields()));
         assertEquals(Amount.ofUnits(300, ETH), w.spentToday(a.account()));
         // the channel's value still counts against the day limit
         assertEquals(Reason.DAY_LIMIT, assertThrows(SpendingRefusedException.class, () -> w.signTransaction(
                 a.account(), new UnsignedTransaction(CONTRACT, Amount.ofUnits(701, ETH), call("b6fe0b9f", PAYEE,
-                        BigInteger.ONE), null), Keccak.keccak256(new byte[] {10}))).reason());
+                        BigInteger.ONE), fields()))).reason());
     }
 
     @Test
@@ -526,14 +536,14 @@ public class WalletServiceTest {
         w.setPolicy(a.account(), new SpendingPolicy(null, Amount.ofUnits(1000, usdc), Map.of(), null,
                 Set.of(PAYEE), null, ZoneId.of("UTC")));
         w.signTransaction(a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH),
-                call("095ea7b3", PAYEE, BigInteger.valueOf(400)), null), Keccak.keccak256(new byte[] {11}));
+                call("095ea7b3", PAYEE, BigInteger.valueOf(400)), fields()));
         assertEquals(Amount.ofUnits(400, usdc), w.spentToday(a.account()));
         assertEquals(Reason.DAY_LIMIT, assertThrows(SpendingRefusedException.class, () -> w.signTransaction(
-                a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH), call("095ea7b3", PAYEE, MAX), null),
-                Keccak.keccak256(new byte[] {12}))).reason());
+                a.account(), new UnsignedTransaction(CONTRACT, Amount.zero(ETH), call("095ea7b3", PAYEE, MAX),
+                        fields()))).reason());
         // a truncated ERC-20 call is not signed at all
         assertThrows(IllegalArgumentException.class, () -> w.signTransaction(a.account(), new UnsignedTransaction(
-                CONTRACT, Amount.zero(ETH), Bytes.fromHex("a9059cbb", "s"), null), Keccak.keccak256(new byte[] {13})));
+                CONTRACT, Amount.zero(ETH), Bytes.fromHex("a9059cbb", "s"), fields())));
     }
 
     @Test
@@ -543,8 +553,7 @@ public class WalletServiceTest {
         AccountId payer = a.account();
         w.setPolicy(payer, new SpendingPolicy(Amount.ofUnits(400, ETH), Amount.ofUnits(1000, ETH),
                 Map.of(PAYEE, Amount.ofUnits(910, ETH)), null, Set.of(PAYEE), null, ZoneId.of("UTC")));
-        w.signTransaction(payer, new UnsignedTransaction(PAYEE, Amount.ofUnits(890, ETH), null, null),
-                Keccak.keccak256(new byte[] {1}));
+        w.signTransaction(payer, new UnsignedTransaction(PAYEE, Amount.ofUnits(890, ETH), null, fields()));
         VoucherDomain domain = VoucherDomain.iotpay(CONTRACT, "1");
         ChannelId ch = new ChannelId(Keccak.keccak256("durable".getBytes(StandardCharsets.US_ASCII)));
         w.signVoucher(new PaymentIntent(payer, PAYEE, Amount.ofUnits(5, ETH), Amount.ofUnits(5, ETH), null, "s1", ch),
@@ -564,7 +573,7 @@ public class WalletServiceTest {
         WalletService w2 = start();
         assertEquals(Amount.ofUnits(895, ETH), w2.spentToday(payer));
         SpendingRefusedException over = assertThrows(SpendingRefusedException.class, () -> w2.signTransaction(payer,
-                new UnsignedTransaction(PAYEE, Amount.ofUnits(16, ETH), null, null), Keccak.keccak256(new byte[] {2})));
+                new UnsignedTransaction(PAYEE, Amount.ofUnits(16, ETH), null, fields())));
         assertEquals(Reason.PAYEE_DAY_LIMIT, over.reason());
         assertEquals(Amount.ofUnits(911, ETH), over.attemptedTotal());
         // the last voucher per channel survived: the next voucher is charged only its increase (10), even when the
@@ -581,7 +590,7 @@ public class WalletServiceTest {
         w3.setPolicy(payer, new SpendingPolicy(Amount.ofUnits(400, ETH), Amount.ofUnits(1000, ETH), Map.of(), null,
                 Set.of(PAYEE, other), null, ZoneId.of("UTC")));
         SpendingRefusedException day = assertThrows(SpendingRefusedException.class, () -> w3.signTransaction(payer,
-                new UnsignedTransaction(other, Amount.ofUnits(96, ETH), null, null), Keccak.keccak256(new byte[] {3})));
+                new UnsignedTransaction(other, Amount.ofUnits(96, ETH), null, fields())));
         assertEquals(Reason.DAY_LIMIT, day.reason());
         assertEquals(Amount.ofUnits(1001, ETH), day.attemptedTotal());
         // the session total survived too: 15 signed in session s1, the session limit is 400
@@ -600,8 +609,7 @@ public class WalletServiceTest {
         WalletService w = start();
         AccountInfo a = w.importMnemonic("payer", ANVIL, ChainId.DEVNET, 0);
         w.setPolicy(a.account(), policy(1000, null));
-        w.signTransaction(a.account(), new UnsignedTransaction(PAYEE, Amount.ofUnits(5, ETH), null, null),
-                Keccak.keccak256(new byte[] {1}));
+        w.signTransaction(a.account(), new UnsignedTransaction(PAYEE, Amount.ofUnits(5, ETH), null, fields()));
         started.remove(w);
         w.deactivate();
         Path book;

@@ -1,6 +1,5 @@
 package io.iotpay.chain.evm.internal;
 
-import java.math.BigInteger;
 import java.util.Dictionary;
 import java.util.Hashtable;
 
@@ -17,9 +16,12 @@ import org.slf4j.LoggerFactory;
 
 import io.iotpay.api.chain.AccountId;
 import io.iotpay.api.chain.ChainConnector;
+import io.iotpay.api.chain.ChainId;
 import io.iotpay.api.chain.ChainMismatchException;
 import io.iotpay.api.chain.ChainUnavailableException;
 import io.iotpay.api.money.Amount;
+import io.iotpay.api.money.Asset;
+import io.iotpay.api.wallet.EvmTransactionFields;
 import io.iotpay.api.wallet.UnsignedTransaction;
 import io.iotpay.api.wallet.Wallet;
 import io.iotpay.chain.evm.internal.tx.EvmTransaction;
@@ -29,7 +31,8 @@ import io.iotpay.chain.evm.internal.tx.TxSigner;
  * OSGi face of the EVM connector: one component per factory configuration {@code io.iotpay.chain.evm}. Registers the
  * {@link ChainConnector} service itself, with {@code iotpay.chain=eip155:<id>}, after checking the node's
  * {@code eth_chainId} (a mismatch refuses to register and logs the two ids; an unreachable node registers anyway and
- * the check runs again on first use). Signing goes through the {@link Wallet} service.
+ * the check runs again on first use). Signing goes through the {@link Wallet} service, which computes the digest it
+ * signs from the whole transaction.
  */
 @Component(service = {}, configurationPid = EvmChainConnector.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = EvmConnectorConfig.class, factory = true)
@@ -69,15 +72,27 @@ public final class EvmChainConnector {
                 settings.preset().key(), core.settlementSchemes().size());
     }
 
-    /** The wallet as transaction signer: it sees recipient, value and data and applies the spending policy. */
+    /**
+     * The wallet as transaction signer. The wallet gets the whole transaction (recipient, value, data and the
+     * {@link EvmTransactionFields}: chain, type, nonce, gas limit, fees), builds the signing payload and hashes it
+     * itself (H4(a)); the connector's own {@code signingHash} is not passed. {@link TxSender} then checks that the
+     * signature recovers to the sender over {@link EvmTransaction#signingHash()} before it broadcasts anything.
+     */
     static TxSigner walletSigner(Wallet wallet, EvmSettings settings) {
-        return (AccountId from, EvmTransaction tx, byte[] hash) -> {
-            AccountId to = tx.toHex() == null ? null : AccountId.of(settings.chain(), tx.toHex());
-            Amount value = Amount.ofUnits(tx.value(), io.iotpay.api.money.Asset.nativeCoin(settings.chain(), 18,
-                    settings.nativeSymbol()));
-            BigInteger gas = tx.gasLimit();
-            return wallet.signTransaction(from, new UnsignedTransaction(to, value, tx.data(), gas), hash).bytes();
-        };
+        return (AccountId from, EvmTransaction tx, byte[] connectorHash) -> wallet.signTransaction(from,
+                unsigned(tx, settings)).bytes();
+    }
+
+    /** The wallet's view of a transaction: all of it, in API types. */
+    static UnsignedTransaction unsigned(EvmTransaction tx, EvmSettings settings) {
+        ChainId chain = ChainId.eip155(tx.chainId());
+        AccountId to = tx.toHex() == null ? null : AccountId.of(chain, tx.toHex());
+        Amount value = Amount.ofUnits(tx.value(), Asset.nativeCoin(chain, 18, settings.nativeSymbol()));
+        EvmTransactionFields fields = tx.type() == EvmTransaction.Type.LEGACY
+                ? EvmTransactionFields.legacy(chain, tx.nonce(), tx.gasLimit(), tx.gasPrice())
+                : EvmTransactionFields.eip1559(chain, tx.nonce(), tx.gasLimit(), tx.maxPriorityFeePerGas(),
+                        tx.maxFeePerGas());
+        return new UnsignedTransaction(to, value, tx.data(), fields);
     }
 
     /** Unregisters and stops subscriptions. */

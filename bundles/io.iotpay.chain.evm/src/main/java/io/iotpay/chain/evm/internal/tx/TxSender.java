@@ -22,6 +22,7 @@ import io.iotpay.api.chain.ChainId;
 import io.iotpay.api.chain.InsufficientFundsException;
 import io.iotpay.api.chain.TransactionRevertedException;
 import io.iotpay.api.chain.TxHash;
+import io.iotpay.chain.evm.internal.abi.Secp256k1;
 import io.iotpay.chain.evm.internal.rpc.JsonRpcClient;
 import io.iotpay.chain.evm.internal.rpc.RpcErrorException;
 
@@ -116,7 +117,9 @@ public final class TxSender {
             return nonces.send(from.address(), nonce -> {
                 EvmTransaction tx = new EvmTransaction(fees.type(), chainId, BigInteger.valueOf(nonce), gasLimit,
                         f.gasPrice(), f.maxPriorityFeePerGas(), f.maxFeePerGas(), toBytes, value, data);
-                byte[] sig = signer.sign(from, tx, tx.signingHash());
+                byte[] hash = tx.signingHash();
+                byte[] sig = signer.sign(from, tx, hash);
+                requireSignedBy(from, hash, sig);
                 return broadcast(intent, tx.encodeSigned(sig));
             });
         } catch (RpcErrorException e) {
@@ -128,6 +131,27 @@ public final class TxSender {
                 throw new TransactionRevertedException(chain, null, e.rpcMessage());
             }
             throw e;
+        }
+    }
+
+    /**
+     * Cross-check of the signer (the wallet computes the digest itself): the signature must recover to the sender
+     * over this connector's own signing hash, or nothing is broadcast (the nonce is not consumed).
+     *
+     * @throws IllegalStateException if the signature is malformed or was made by another key or over another digest
+     */
+    public static void requireSignedBy(AccountId from, byte[] signingHash, byte[] signature) {
+        String signer;
+        try {
+            signer = Secp256k1.recoverAddress(signingHash, signature);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the signature returned for a transaction of " + from + " is invalid ("
+                    + e.getMessage() + "); not broadcast", e);
+        }
+        if (!signer.equalsIgnoreCase(from.address())) {
+            throw new IllegalStateException("the signature returned for a transaction of " + from
+                    + " does not recover to the sender over the transaction's signing hash (it recovers to " + signer
+                    + "); not broadcast");
         }
     }
 
