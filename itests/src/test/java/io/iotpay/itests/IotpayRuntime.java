@@ -351,6 +351,21 @@ public final class IotpayRuntime implements AutoCloseable {
         }
     }
 
+    /** @return the passphrase of this runtime's device keys (what an operator puts in IOTPAY_PKI_PASSPHRASE) */
+    public char[] pkiPassphrase() {
+        return environment.get("IOTPAY_PKI_PASSPHRASE").toCharArray();
+    }
+
+    /** @return the Karaf log so far ({@code data/log/karaf.log}), empty if there is none yet */
+    public String log() {
+        try {
+            Path log = home.resolve("data/log/karaf.log");
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** @return the runtime's home folder (a fresh copy of the distribution) */
     public Path home() {
         return home;

@@ -40,28 +40,18 @@ class PeerTrustIT {
         }
     }
 
-    /** Creates a funded wallet account, the owner CA owned by it and the node's certificate for that account. */
-    private static void certify(IotpayRuntime rt, String alias, String device) throws Exception {
-        rt.execute("iotpay:wallet-create --chain eip155:31337 --show-mnemonic " + alias);
-        nodes.fund(rt, alias);
-        TwoNodes.awaitCommand(rt, "iotpay:cert-list"); // the PKI component is up
-        rt.execute("iotpay:ca-create --owner " + alias);
-        String issued = TwoNodes.awaitCommand(rt, "iotpay:cert-issue --validity 1d " + device + " " + alias);
-        assertTrue(issued.contains("anchored"), issued);
-    }
-
     @Test
     void aRevokedConsumerIsRefusedByTheProviderWithAClearError() throws Exception {
         IotpayRuntime provider = nodes.provider;
         IotpayRuntime consumer = nodes.consumer;
-        certify(provider, "seller", "provider-node");
+        nodes.certify(provider, "seller", "provider-node");
         String published = TwoNodes.awaitCommand(provider, "iotpay:offer-publish --credit 0.05 --min-deposit 0.05 "
                 + TwoNodes.DEVICE + " \"0.3 ETH/kWh\"");
         Matcher url = Pattern.compile("url\\s+(http://\\S+)").matcher(published);
         assertTrue(url.find(), published);
         String offerUrl = url.group(1);
 
-        certify(consumer, "buyer", "consumer-node");
+        nodes.certify(consumer, "buyer", "consumer-node");
         consumer.execute("iotpay:wallet-policy-set --day 5 --session none --approval-above none buyer");
         String start = "iotpay:session-start --budget 0.1 --max-price \"0.5 ETH/kWh\" --payer buyer " + offerUrl;
         String started = consumer.execute(start);

@@ -167,6 +167,19 @@ final class TwoNodes implements AutoCloseable {
         setBalance(anvil, addr.group(), BigInteger.TEN.pow(19));
     }
 
+    /**
+     * Creates a funded wallet account, the runtime's owner CA owned by it, and a one-day device certificate for that
+     * account, anchored on the shared chain (peer trust by certificate).
+     */
+    void certify(IotpayRuntime rt, String alias, String device) throws Exception {
+        rt.execute("iotpay:wallet-create --chain eip155:31337 --show-mnemonic " + alias);
+        fund(rt, alias);
+        awaitCommand(rt, "iotpay:cert-list"); // the PKI component is up
+        rt.execute("iotpay:ca-create --owner " + alias);
+        String issued = awaitCommand(rt, "iotpay:cert-issue --validity 1d " + device + " " + alias);
+        assertTrue(issued.contains("anchored"), issued);
+    }
+
     static String awaitCommand(IotpayRuntime rt, String command) {
         String[] out = new String[1];
         rt.await("'" + command + "' succeeds", Duration.ofSeconds(60), () -> {

@@ -84,4 +84,23 @@ public interface DeviceIdentity {
     default Optional<String> certificateChain(String deviceId) {
         throw new UnsupportedOperationException("issued certificate chains are not available");
     }
+
+    /**
+     * Returns a mutual-TLS context for peer connections of a device issued on this node: it presents the device's
+     * TLS key (P-256) with its certificate chain, and accepts a peer only if its chain verifies as {@code VALID}
+     * here, as {@link #verify} would say at handshake time (trusted CA, dates, payment-key link, allowed owner,
+     * on-chain anchoring and revocation within the configured cache freshness). Host names are not checked: peers
+     * are identified by the payment account in their certificate. TLS 1.3 only; servers must require client
+     * certificates.
+     *
+     * @param deviceId the local device whose certificate is presented
+     * @return a new context (build one again after the device's certificate changes)
+     * @throws IllegalArgumentException if no certificate was issued here for the device
+     * @throws IllegalStateException if the device's key cannot be read (e.g. the keys are locked)
+     * @throws UnsupportedOperationException if the implementation has no TLS support (the default)
+     * @since 1.3
+     */
+    default javax.net.ssl.SSLContext tlsContext(String deviceId) {
+        throw new UnsupportedOperationException("mutual TLS is not available");
+    }
 }

@@ -137,6 +137,17 @@ public final class DeviceIdentityComponent implements DeviceIdentity {
         return pki.certificateChain(deviceId);
     }
 
+    @Override
+    public javax.net.ssl.SSLContext tlsContext(String deviceId) {
+        return pki.sslContext(deviceId, r -> {
+            if (!r.valid()) {
+                TLS_LOG.warn("Mutual TLS: refused a peer certificate: {} {}", r.status(), r.detail());
+            }
+        });
+    }
+
+    private static final org.slf4j.Logger TLS_LOG = org.slf4j.LoggerFactory.getLogger("io.iotpay.pki.tls");
+
     /** @return the core service (same bundle only) */
     public PkiService pki() {
         return pki;

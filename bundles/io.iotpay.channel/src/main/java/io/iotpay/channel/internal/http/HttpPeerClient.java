@@ -25,6 +25,12 @@ public final class HttpPeerClient implements PeerTransport {
     private final HttpClient http;
     private final Duration timeout;
     private final java.util.function.Supplier<java.util.Map<String, String>> peerHeaders;
+    private final java.util.function.Supplier<java.util.Optional<javax.net.ssl.SSLContext>> tls;
+    private volatile TlsClient tlsClient;
+
+    /** The client for https peers, built for one TLS context. */
+    private record TlsClient(javax.net.ssl.SSLContext context, HttpClient http) {
+    }
 
     public HttpPeerClient(MessageCodec codec, Duration timeout) {
         this(codec, timeout, java.util.Map::of);
@@ -36,7 +42,22 @@ public final class HttpPeerClient implements PeerTransport {
      */
     public HttpPeerClient(MessageCodec codec, Duration timeout,
             java.util.function.Supplier<java.util.Map<String, String>> peerHeaders) {
+        this(codec, timeout, peerHeaders, java.util.Optional::empty);
+    }
+
+    /**
+     * @param peerHeaders extra headers of every request to a provider's peer endpoint (offers, messages, outbox),
+     *        e.g. the certificate header of peer trust
+     * @param tls the mutual-TLS context for {@code https} peers (this node's device certificate and the device PKI's
+     *        verifying trust manager), asked at each request and expected to return the same instance until the
+     *        certificate changes; empty: {@code https} peers are reached with the JVM's default trust and no client
+     *        certificate
+     */
+    public HttpPeerClient(MessageCodec codec, Duration timeout,
+            java.util.function.Supplier<java.util.Map<String, String>> peerHeaders,
+            java.util.function.Supplier<java.util.Optional<javax.net.ssl.SSLContext>> tls) {
         this.codec = codec;
+        this.tls = java.util.Objects.requireNonNull(tls, "tls");
         this.timeout = timeout;
         this.peerHeaders = java.util.Objects.requireNonNull(peerHeaders, "peerHeaders");
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
@@ -69,9 +90,9 @@ public final class HttpPeerClient implements PeerTransport {
         headers.forEach(b::header);
         HttpResponse<byte[]> r;
         try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            r = client(resource).send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new UncheckedIOException("resource unreachable: " + e.getMessage(), e);
+            throw new UncheckedIOException("resource unreachable: " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UncheckedIOException(new IOException("interrupted"));
@@ -79,6 +100,49 @@ public final class HttpPeerClient implements PeerTransport {
         java.util.Map<String, String> h = new java.util.HashMap<>();
         r.headers().firstValue("X-IOTPAY-Credit").ifPresent(v -> h.put("X-IOTPAY-Credit", v));
         return new HttpReply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), h);
+    }
+
+    /** The plain client, or for https the client of the current mutual-TLS context. */
+    private HttpClient client(URI uri) {
+        if (!"https".equalsIgnoreCase(uri.getScheme())) {
+            return http;
+        }
+        java.util.Optional<javax.net.ssl.SSLContext> ctx;
+        try {
+            ctx = tls.get();
+        } catch (RuntimeException e) {
+            throw new UncheckedIOException(new IOException("no TLS context for " + uri.getHost() + ":" + uri.getPort()
+                    + ": " + e.getMessage(), e));
+        }
+        if (ctx.isEmpty()) {
+            return http;
+        }
+        TlsClient c = tlsClient;
+        if (c == null || c.context() != ctx.get()) {
+            javax.net.ssl.SSLParameters params = ctx.get().getDefaultSSLParameters();
+            params.setProtocols(new String[] {"TLSv1.3"});
+            c = new TlsClient(ctx.get(), HttpClient.newBuilder().connectTimeout(timeout)
+                    .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1)
+                    .sslContext(ctx.get()).sslParameters(params).build());
+            tlsClient = c;
+        }
+        return c.http();
+    }
+
+    /** An I/O failure in words; a TLS failure says which side refused what, as far as the alert tells. */
+    static String describe(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                String m = String.valueOf(t.getMessage());
+                String who = m.contains("certificate_unknown") || m.contains("bad_certificate")
+                        || m.contains("certificate_revoked") || m.contains("certificate_required")
+                        ? " (the peer refused this node's certificate: revoked, expired, from a CA it does not trust, "
+                                + "or none presented; see iotpay:cert-verify)"
+                        : m.contains("IOTPAY peer certificate") ? " (this node refused the peer's certificate)" : "";
+                return "mutual TLS failed: " + m + who;
+            }
+        }
+        return String.valueOf(e.getMessage());
     }
 
     static URI resolve(URI endpoint, String rest) {
@@ -90,9 +154,10 @@ public final class HttpPeerClient implements PeerTransport {
         HttpResponse<byte[]> r;
         try {
             peerHeaders.get().forEach(b::header);
-            r = http.send(b.timeout(timeout).header("Accept", JSON).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest request = b.timeout(timeout).header("Accept", JSON).build();
+            r = client(request.uri()).send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new UncheckedIOException("provider unreachable: " + e.getMessage(), e);
+            throw new UncheckedIOException("provider unreachable: " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UncheckedIOException(new IOException("interrupted"));

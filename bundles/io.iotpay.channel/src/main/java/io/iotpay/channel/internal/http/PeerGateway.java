@@ -36,6 +36,14 @@ public interface PeerGateway {
     }
 
     /**
+     * The mutual-TLS peer endpoint when this node takes peer requests over mutual TLS only (configuration
+     * {@code peerTlsPort}); empty: plain HTTP (the default).
+     */
+    default Optional<java.net.URI> tlsEndpoint() {
+        return Optional.empty();
+    }
+
+    /**
      * Provider messages of a session with a sequence number above {@code after}; acknowledges (drops) the others.
      *
      * @throws io.iotpay.api.channel.ProtocolException UNKNOWN_SESSION

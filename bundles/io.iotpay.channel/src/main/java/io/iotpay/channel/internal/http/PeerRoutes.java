@@ -51,7 +51,27 @@ public final class PeerRoutes {
      * @param certificateHeader the consumer's {@code X-IOTPAY-Certificate} header, or null
      */
     public HttpReply handle(String method, String path, String query, byte[] body, String certificateHeader) {
+        return handle(method, path, query, body, certificateHeader, false);
+    }
+
+    /**
+     * @param method HTTP method
+     * @param path path below the servlet pattern, e.g. {@code /offers/offer-1}
+     * @param query raw query string or null
+     * @param body request body (POST), else empty
+     * @param certificateHeader the consumer's certificate chain (base64 of PEM): the {@code X-IOTPAY-Certificate}
+     *        header over plain HTTP, the verified TLS client chain over mutual TLS; or null
+     * @param overTls whether the request came through the mutual-TLS listener; a node that takes peer requests over
+     *        mutual TLS only ({@link PeerGateway#tlsEndpoint()}) refuses the others with 403 and names its endpoint
+     */
+    public HttpReply handle(String method, String path, String query, byte[] body, String certificateHeader,
+            boolean overTls) {
         String p = path == null ? "" : path;
+        Optional<java.net.URI> tls = gateway.tlsEndpoint();
+        if (!overTls && tls.isPresent()) {
+            return HttpReply.problem(403, ErrorCode.PEER_UNTRUSTED.name(), "this node takes peer requests over "
+                    + "mutual TLS only: " + tls.get());
+        }
         MessageCodec codec = gateway.codec();
         try {
             if ("GET".equals(method) && ("/offers".equals(p) || "/offers/".equals(p))) {

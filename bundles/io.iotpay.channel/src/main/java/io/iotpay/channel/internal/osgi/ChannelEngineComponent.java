@@ -64,16 +64,21 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
     private final ChannelNode node;
     private final boolean endpointConfigured;
     private final PeerTrust peerTrust;
+    private final Optional<URI> tlsEndpoint;
     private volatile io.iotpay.api.identity.DeviceIdentity identity;
 
     @Activate
     public ChannelEngineComponent(@Reference Wallet wallet, ChannelEngineConfig config, BundleContext context) {
+        PeerTlsComponent.requireTlsSettings(config);
         this.store = openStore(config);
         String port = context == null ? null : context.getProperty("org.osgi.service.http.port");
-        URI endpoint = URI.create(config.endpoint().isBlank()
-                ? "http://127.0.0.1:" + (port == null ? "8181" : port.trim()) + "/iotpay/peer"
-                : config.endpoint().trim());
-        this.endpointConfigured = !config.endpoint().isBlank();
+        String tlsHost = config.peerTlsHost().isBlank() || "0.0.0.0".equals(config.peerTlsHost().trim())
+                ? "127.0.0.1" : config.peerTlsHost().trim();
+        URI endpoint = URI.create(!config.endpoint().isBlank() ? config.endpoint().trim()
+                : config.peerTlsPort() > 0 ? "https://" + tlsHost + ":" + config.peerTlsPort() + "/iotpay/peer"
+                : "http://127.0.0.1:" + (port == null ? "8181" : port.trim()) + "/iotpay/peer");
+        this.endpointConfigured = !config.endpoint().isBlank() || config.peerTlsPort() > 0;
+        this.tlsEndpoint = config.peerTlsPort() > 0 ? Optional.of(endpoint) : Optional.empty();
         MessageCodec codec = new MessageCodec();
         long tick = Math.max(10, config.tickMs());
         ChannelNode.Settings settings = new ChannelNode.Settings(Duration.ofMillis(tick),
@@ -88,8 +93,12 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
                         Duration.ofSeconds(Math.max(0, config.peerRecheckSeconds())), java.time.Clock.systemUTC());
         this.node = new ChannelNode(wallet, chain -> Optional.ofNullable(connectors.get(chain)), store,
                 id -> Optional.ofNullable(devices.get(id)), this::fire,
-                new HttpPeerClient(codec, Duration.ofSeconds(15), peerTrust::requestHeaders), settings);
+                new HttpPeerClient(codec, Duration.ofSeconds(15), peerTrust::requestHeaders,
+                        new TlsContextCache(config.certificateDevice(), () -> Optional.ofNullable(identity),
+                                peerTrust.enabled())::current),
+                settings);
         node.peerTrust(peerTrust);
+        node.voucherEnvelopeCheck(config.voucherEnvelopeCheck());
         if (peerTrust.enabled()) {
             LOG.info("Peer trust by certificate: presenting device {}'s certificate", config.certificateDevice());
         }
@@ -315,6 +324,11 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
     @Override
     public TxHash closeChannel(ChannelId id) {
         return node.closeChannel(id);
+    }
+
+    @Override
+    public Optional<URI> tlsEndpoint() {
+        return tlsEndpoint;
     }
 
     @Override

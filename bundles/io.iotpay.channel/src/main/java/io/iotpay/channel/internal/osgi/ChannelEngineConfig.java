@@ -58,4 +58,18 @@ public @interface ChannelEngineConfig {
     @AttributeDefinition(description = "Seconds an admitted session's certificate check holds before it is verified "
             + "again")
     long peerRecheckSeconds() default 60;
+
+    @AttributeDefinition(description = "Port of the peer endpoint over mutual TLS (0: off). With a port, peer "
+            + "requests (offers, messages, outbox) are taken over HTTPS with a client certificate only, both sides "
+            + "present the certificateDevice's certificate and verify the other's through the device PKI; needs "
+            + "peerTrust=certificate")
+    int peerTlsPort() default 0;
+
+    @AttributeDefinition(description = "Address the mutual-TLS peer endpoint binds to (0.0.0.0 for every interface; "
+            + "then set endpoint to the address peers use)")
+    String peerTlsHost() default "127.0.0.1";
+
+    @AttributeDefinition(description = "Also check the message signature of every VOUCHER (a second signature "
+            + "recovery per voucher; docs/protocol.md, \"VOUCHER authentication\")")
+    boolean voucherEnvelopeCheck() default false;
 }

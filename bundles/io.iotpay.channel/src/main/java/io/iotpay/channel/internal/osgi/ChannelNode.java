@@ -208,7 +208,8 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         if (provider == null) {
             AccountId key = resolveProviderAccount(chain);
             ProviderSession.Context ctx = new ProviderSession.Context(codec, MessageSigner.of(wallet, key), clock,
-                    store, this::verifyVoucher, this::chainChannel, settings.projection());
+                    store, this::verifyVoucher, this::chainChannel, settings.projection())
+                    .withVoucherEnvelopeCheck(voucherEnvelopeCheck);
             providerKey = key;
             provider = new ProviderNode(ctx, workers, this::toOutbox);
         }
@@ -252,6 +253,16 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         state.putOffer(offer.offerId(), new String(codec.encode(signed), StandardCharsets.UTF_8));
         LOG.info("Published offer {} for device {} at {}", offer.offerId(), deviceId, price);
         return offer;
+    }
+
+    private volatile boolean voucherEnvelopeCheck;
+
+    /**
+     * Also checks the message signature of VOUCHER messages (configuration {@code voucherEnvelopeCheck}; default
+     * off, docs/protocol.md "VOUCHER authentication"). Takes effect for the provider side created after the call.
+     */
+    public void voucherEnvelopeCheck(boolean check) {
+        this.voucherEnvelopeCheck = check;
     }
 
     /** Sets peer trust (default {@link PeerTrust#OFF}): certificates in offers and sessions. */
