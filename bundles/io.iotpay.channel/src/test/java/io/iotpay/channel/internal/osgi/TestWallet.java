@@ -81,8 +81,17 @@ final class TestWallet implements Wallet {
                 voucher.cumulative().units()));
     }
 
+    /**
+     * The engine never signs transactions itself; chain connectors do, through a TxSigner, which these tests give
+     * the raw key ({@link #signTransactionHash}).
+     */
     @Override
-    public Signature signTransaction(AccountId from, UnsignedTransaction tx, byte[] signingHash) {
+    public Signature signTransaction(AccountId from, UnsignedTransaction tx) {
+        throw new UnsupportedOperationException("TestWallet signs transactions through signTransactionHash only");
+    }
+
+    /** Signs a connector-computed transaction hash with the raw key (the connector's TxSigner in these tests). */
+    public Signature signTransactionHash(AccountId from, byte[] signingHash) {
         return key(from).signHash(signingHash);
     }
 

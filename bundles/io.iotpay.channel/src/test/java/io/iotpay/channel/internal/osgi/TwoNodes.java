@@ -188,7 +188,7 @@ final class TwoNodes implements AutoCloseable {
 
     private EvmConnectorCore connector(TestWallet wallet) {
         EvmConnectorCore c = new EvmConnectorCore(EvmSettings.from(config(anvil.rpcUri().toString(), deployment)),
-                (from, tx, hash) -> wallet.signTransaction(from, null, hash).bytes());
+                (from, tx, hash) -> wallet.signTransactionHash(from, hash).bytes());
         c.verifyChain();
         return c;
     }
