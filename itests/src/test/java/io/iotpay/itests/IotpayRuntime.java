@@ -448,12 +448,30 @@ public final class IotpayRuntime implements AutoCloseable {
         return Stream.of(all).skip(Math.max(0, all.length - lines)).collect(Collectors.joining("\n"));
     }
 
+    /**
+     * A free loopback port below Linux's ephemeral range (32768-60999): ports picked from the ephemeral range can be
+     * taken, between the pick and their use, by anything that binds port 0 or opens an outgoing connection (seen: the
+     * Karaf shutdown socket of the runtime itself took the devnet's port, and anvil then failed with "Address already
+     * in use"). Random start, then the next free one.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+        int span = 32000 - 20000;
+        int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(span);
+        for (int i = 0; i < span; i++) {
+            int port = 20000 + (start + i) % span;
+            if (!PICKED.add(port)) {
+                continue; // handed out to another runtime of this JVM already
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                // taken: try the next one
+            }
         }
+        throw new IOException("no free loopback port in 20000-31999");
     }
+
+    private static final java.util.Set<Integer> PICKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Sets {@code key = value} in a Java properties style file, replacing the key's line or appending one. */
     static void setProperty(Path file, String key, String value) throws IOException {

@@ -39,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  * <li>valid certificates: the consumer fetches the offer and runs a paid session over mutual TLS;</li>
  * <li>a foreign certificate (self-signed, not anchored) and no certificate at all: refused in the handshake;</li>
+ * <li>another valid certificate (the provider's own) cannot read the consumer's session outbox (403
+ * ACCOUNT_MISMATCH);</li>
  * <li>the consumer's certificate (exported with its key) works from a fresh TLS client; revoked on chain, the same
  * certificate is refused in the handshake and the provider logs the reason (REVOKED); the consumer node cannot start
  * another session (refused at the handshake on a new connection, or by peer trust on the verified TLS chain of a
@@ -111,7 +113,21 @@ class MutualTlsIT {
         String session = sm.group(1);
         provider.await("the provider is paid over mutual TLS", Duration.ofSeconds(60),
                 () -> TwoNodes.paid(TwoNodes.row(provider, session)).signum() > 0);
-        consumer.execute("iotpay:session-stop " + session);
+        // another valid, anchored certificate (the provider's own, exported with its key) passes the handshake but
+        // cannot read the consumer's session outbox
+        Path providerP12 = provider.home().resolve("provider-node.p12");
+        provider.execute("iotpay:cert-export --with-key provider-node " + providerP12);
+        KeyStore providerKeys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(providerP12)) {
+            providerKeys.load(in, provider.pkiPassphrase());
+        }
+        HttpResponse<String> foreignReader = HttpClient.newBuilder()
+                .sslContext(tlsContext(providerKeys, provider.pkiPassphrase())).build()
+                .send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tlsPort + "/iotpay/peer/outbox/"
+                        + session + "?after=0")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, foreignReader.statusCode(), foreignReader.body());
+        assertTrue(foreignReader.body().contains("ACCOUNT_MISMATCH"), foreignReader.body());
+                consumer.execute("iotpay:session-stop " + session);
         provider.await("the provider saw the stop", Duration.ofSeconds(30),
                 () -> "STOPPED".equals(TwoNodes.state(TwoNodes.row(provider, session))));
 

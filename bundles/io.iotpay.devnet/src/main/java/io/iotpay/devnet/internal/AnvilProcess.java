@@ -113,7 +113,23 @@ public final class AnvilProcess implements AutoCloseable {
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("anvil binary " + binary + " is missing or not executable; " + HOW_TO_INSTALL);
         }
-        int port = options.port != 0 ? options.port : freePort();
+        if (options.port != 0) {
+            return start(options, binary, options.port);
+        }
+        // a port picked free can be taken before anvil binds it (by anything binding port 0 or connecting out):
+        // then pick another one, a few times
+        for (int attempt = 1;; attempt++) {
+            try {
+                return start(options, binary, freePort());
+            } catch (IllegalStateException e) {
+                if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static AnvilProcess start(Options options, Path binary, int port) {
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--host", "127.0.0.1", "--port",
                 Integer.toString(port), "--chain-id", Long.toString(options.chainId), "--accounts",
                 Integer.toString(options.accounts), "--mnemonic", options.mnemonic));

@@ -51,6 +51,17 @@ public interface PeerGateway {
     List<SignedMessage> outbox(SessionId session, long after);
 
     /**
+     * Like {@link #outbox(SessionId, long)} for a reader identified by its verified mutual-TLS certificate chain
+     * (base64 of PEM): only the session's consumer may read (and acknowledge) its messages.
+     *
+     * @throws io.iotpay.api.channel.ProtocolException UNKNOWN_SESSION, or PEER_UNTRUSTED if the certificate names
+     *         another account than the session's consumer
+     */
+    default List<SignedMessage> outbox(SessionId session, long after, String tlsCertificateChain) {
+        return outbox(session, after);
+    }
+
+    /**
      * Answers a request for a resource sold per request: 402 with the offer without (or with an unacceptable)
      * voucher header, the content once the voucher pays for this request.
      *

@@ -92,11 +92,13 @@ public final class PeerRoutes {
             }
             if ("GET".equals(method) && p.startsWith("/outbox/")) {
                 SessionId id = new SessionId(p.substring("/outbox/".length()));
-                return HttpReply.json(200, MessageLists.encode(codec, gateway.outbox(id, after(query))));
+                List<SignedMessage> out = overTls ? gateway.outbox(id, after(query), certificateHeader)
+                        : gateway.outbox(id, after(query));
+                return HttpReply.json(200, MessageLists.encode(codec, out));
             }
             return HttpReply.problem(404, "NOT_FOUND", "no route " + method + " " + p);
         } catch (ProtocolException e) {
-            int status = e.code() == ErrorCode.UNKNOWN_SESSION ? 404 : 400;
+            int status = e.code() == ErrorCode.UNKNOWN_SESSION ? 404 : e.code() == ErrorCode.PEER_UNTRUSTED ? 403 : 400;
             return HttpReply.problem(status, e.code().name(), e.getMessage());
         } catch (IllegalArgumentException e) {
             return HttpReply.problem(400, ErrorCode.MALFORMED.name(), e.getMessage());

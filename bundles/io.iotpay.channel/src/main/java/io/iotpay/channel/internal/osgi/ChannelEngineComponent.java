@@ -365,4 +365,9 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
     public List<SignedMessage> outbox(SessionId session, long after) {
         return node.outbox(session, after);
     }
+
+    @Override
+    public List<SignedMessage> outbox(SessionId session, long after, String tlsCertificateChain) {
+        return node.outbox(session, after, tlsCertificateChain);
+    }
 }

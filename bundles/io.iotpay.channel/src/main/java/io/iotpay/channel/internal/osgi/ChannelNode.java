@@ -371,6 +371,22 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
     }
 
     @Override
+    /**
+     * The outbox for a reader identified by its verified mutual-TLS chain (base64 of PEM): only the session's consumer
+     * may read and acknowledge it (docs/protocol.md, "Mutual TLS").
+     *
+     * @throws ProtocolException UNKNOWN_SESSION, or PEER_UNTRUSTED (ACCOUNT_MISMATCH) for another reader
+     */
+    public List<SignedMessage> outbox(SessionId session, long after, String tlsCertificateChain) {
+        ProviderNode p = provider;
+        AccountId consumer = p == null ? null : p.session(session).map(ProviderSession::peer).orElse(null);
+        if (consumer == null) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_SESSION, "no session " + session);
+        }
+        PeerTrust.requireReader(tlsCertificateChain, consumer, session);
+        return outbox(session, after);
+    }
+
     public List<SignedMessage> outbox(SessionId session, long after) {
         ConcurrentSkipListMap<Long, SignedMessage> box = outboxes.get(session);
         if (box == null) {

@@ -278,6 +278,33 @@ public final class PeerTrust {
         }
     }
 
+    /**
+     * Provider, over mutual TLS: only the session's consumer reads (and acknowledges) the session's outbox.
+     *
+     * @param tlsChain the reader's verified TLS chain, base64 of PEM (null: no client certificate)
+     * @param consumer the session's consumer
+     * @param session the session
+     * @throws ProtocolException PEER_UNTRUSTED ({@code NO_CERTIFICATE} or {@code ACCOUNT_MISMATCH})
+     */
+    static void requireReader(String tlsChain, AccountId consumer, SessionId session) {
+        if (tlsChain == null || tlsChain.isBlank()) {
+            throw untrusted("NO_CERTIFICATE", "the outbox of session " + session + " is read with the consumer's "
+                    + "TLS certificate only");
+        }
+        String pem;
+        try {
+            pem = new String(Base64.getDecoder().decode(tlsChain.trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw untrusted("NO_CERTIFICATE", "the TLS certificate chain is not base64");
+        }
+        AccountId reader = paymentAccount(pem).orElseThrow(() -> untrusted("ACCOUNT_MISMATCH",
+                "the reader's TLS certificate names no CAIP-10 payment account"));
+        if (!sameAccount(reader, consumer)) {
+            throw untrusted("ACCOUNT_MISMATCH", "the outbox of session " + session + " belongs to its consumer "
+                    + consumer + ", not to " + reader);
+        }
+    }
+
     private static ProtocolException untrusted(String status, String detail) {
         return new ProtocolException(ErrorCode.PEER_UNTRUSTED, status + ": " + detail);
     }

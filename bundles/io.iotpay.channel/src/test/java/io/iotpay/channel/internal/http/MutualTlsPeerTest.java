@@ -59,6 +59,7 @@ class MutualTlsPeerTest {
     private final MessageCodec codec = new MessageCodec();
     private final List<String> headers = new CopyOnWriteArrayList<>();
     private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private final List<String> outboxReaders = new CopyOnWriteArrayList<>();
     private Optional<URI> tlsOnly = Optional.empty();
 
     private final PeerGateway gateway = new PeerGateway() {
@@ -91,6 +92,12 @@ class MutualTlsPeerTest {
 
         @Override
         public List<SignedMessage> outbox(SessionId session, long after) {
+            return List.of();
+        }
+
+        @Override
+        public List<SignedMessage> outbox(SessionId session, long after, String tlsCertificateChain) {
+            outboxReaders.add(String.valueOf(tlsCertificateChain));
             return List.of();
         }
 
@@ -237,6 +244,9 @@ class MutualTlsPeerTest {
         URI endpoint = listener.endpoint();
         assertTrue(endpoint.toString().startsWith("https://127.0.0.1:"), endpoint.toString());
         assertEquals(List.of(), client(consumer).poll(endpoint, new SessionId("session-1"), 0));
+        assertEquals(1, outboxReaders.size(), "outbox reads over TLS carry the reader's verified chain");
+        assertTrue(new String(Base64.getDecoder().decode(outboxReaders.get(0)), StandardCharsets.US_ASCII)
+                .contains("BEGIN CERTIFICATE"));
 
         // a POST: the gateway gets the body and, as the certificate header, the client's chain from the handshake
         HttpResponse<String> r = HttpClient.newBuilder().sslContext(consumer).build().send(

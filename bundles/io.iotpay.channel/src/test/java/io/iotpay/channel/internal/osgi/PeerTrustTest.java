@@ -94,6 +94,21 @@ class PeerTrustTest {
     }
 
     @Test
+    void overMutualTlsOnlyTheSessionsConsumerReadsItsOutbox() throws Exception {
+        SessionId session = SessionId.random();
+        assertDoesNotThrow(() -> PeerTrust.requireReader(header(certificate(consumer.account())), consumer.account(),
+                session));
+        ProtocolException stranger = assertThrows(ProtocolException.class, () -> PeerTrust.requireReader(
+                header(certificate(other.account())), consumer.account(), session));
+        assertEquals(ErrorCode.PEER_UNTRUSTED, stranger.code());
+        assertTrue(stranger.getMessage().startsWith("PEER_UNTRUSTED: ACCOUNT_MISMATCH: ")
+                && stranger.getMessage().contains(other.account().toString()), stranger.getMessage());
+        ProtocolException none = assertThrows(ProtocolException.class,
+                () -> PeerTrust.requireReader(null, consumer.account(), session));
+        assertTrue(none.getMessage().startsWith("PEER_UNTRUSTED: NO_CERTIFICATE: "), none.getMessage());
+    }
+
+    @Test
     void aRevokedCertificateIsRefusedNamingTheStatusAndTheDetail() throws Exception {
         String pem = certificate(consumer.account());
         pki.verdicts.put(pem, Status.REVOKED);
