@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,11 +58,7 @@ class MutualTlsIT {
     @BeforeAll
     static void start() throws Exception {
         tlsPort = IotpayRuntime.freePort();
-        nodes = TwoNodes.start(TwoNodes.ChainHost.PROVIDER, 60,
-                "peerTrust=certificate\ncertificateDevice=provider-node\npeerTlsPort=" + tlsPort + "\n",
-                "peerTrust=certificate\ncertificateDevice=consumer-node\n",
-                Map.of("etc/io.iotpay.pki.cfg", "trustMode=ANY_ANCHORED\ncacheFreshnessSeconds=" + FRESHNESS_SECONDS
-                        + "\n"));
+        nodes = TwoNodes.startCertified(FRESHNESS_SECONDS, "peerTlsPort=" + tlsPort + "\n");
     }
 
     @AfterAll

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,11 +25,7 @@ class PeerTrustIT {
 
     @BeforeAll
     static void start() throws Exception {
-        nodes = TwoNodes.start(TwoNodes.ChainHost.PROVIDER, 60,
-                "peerTrust=certificate\ncertificateDevice=provider-node\n",
-                "peerTrust=certificate\ncertificateDevice=consumer-node\n",
-                Map.of("etc/io.iotpay.pki.cfg", "trustMode=ANY_ANCHORED\ncacheFreshnessSeconds=" + FRESHNESS_SECONDS
-                        + "\n"));
+        nodes = TwoNodes.startCertified(FRESHNESS_SECONDS, "");
     }
 
     @AfterAll

@@ -109,6 +109,21 @@ final class TwoNodes implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts both runtimes for peer trust by device certificate: both run {@code peerTrust=certificate} (provider
+     * device {@code provider-node}, consumer device {@code consumer-node}) and the PKI in {@code ANY_ANCHORED} mode
+     * (each accepts the other's owner CA because the certificates are anchored in the shared DeviceRegistry) with the
+     * given cache freshness.
+     *
+     * @param providerExtra further lines for the provider's channel configuration (e.g. {@code peerTlsPort})
+     */
+    static TwoNodes startCertified(int freshnessSeconds, String providerExtra) throws IOException {
+        return start(ChainHost.PROVIDER, 60, "peerTrust=certificate\ncertificateDevice=provider-node\n" + providerExtra,
+                "peerTrust=certificate\ncertificateDevice=consumer-node\n",
+                Map.of("etc/io.iotpay.pki.cfg", "trustMode=ANY_ANCHORED\ncacheFreshnessSeconds=" + freshnessSeconds
+                        + "\n"));
+    }
+
     static boolean chainRegistered(IotpayRuntime rt) {
         try {
             return rt.get("/iotpay/api/status").body().contains("\"eip155:31337\"");
