@@ -111,8 +111,9 @@ public final class CaKeyStore {
     public synchronized PublicKey create(String alias) {
         requireAlias(alias);
         if (passphrase == null) {
-            throw new IllegalStateException("the wallet has no passphrase configured, so it cannot create the "
-                    + "certificate-authority key \"" + alias + "\"");
+            throw new IllegalStateException("the wallet has no passphrase configured (config 'passphrase' or "
+                    + "environment " + io.iotpay.wallet.internal.WalletConfig.PASSPHRASE_ENV + "), so it cannot create "
+                    + "the certificate-authority key \"" + alias + "\"");
         }
         Path file = file(alias);
         if (Files.exists(file)) {
@@ -289,7 +290,8 @@ public final class CaKeyStore {
     private Entry unlocked(String alias) {
         if (passphrase == null) {
             throw new WalletLockedException("certificate-authority key \"" + alias + "\" (the wallet has no "
-                    + "passphrase configured)");
+                    + "passphrase configured: config 'passphrase' or environment "
+                    + io.iotpay.wallet.internal.WalletConfig.PASSPHRASE_ENV + ")");
         }
         Entry e = decrypted.get(alias);
         if (e != null) {
