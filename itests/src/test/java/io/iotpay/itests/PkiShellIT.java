@@ -97,6 +97,8 @@ class PkiShellIT {
         String ca = runtime.execute("iotpay:ca-create --owner household");
         assertEquals("eip155:31337:" + owner, field(ca, "Owner"));
         assertTrue(field(ca, "Subject").contains("CN=Itest household CA"), ca);
+        // the CA key was generated in the wallet's encrypted keystore (no ca.p12)
+        assertTrue(field(ca, "Key").contains("wallet certificate-authority key \"owner-ca\""), ca);
         assertEquals(FRESHNESS_SECONDS + " s", field(ca, "Cache freshness"));
         IllegalStateException twice = assertThrows(IllegalStateException.class,
                 () -> runtime.execute("iotpay:ca-create"));

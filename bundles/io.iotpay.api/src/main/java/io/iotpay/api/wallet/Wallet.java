@@ -5,6 +5,7 @@ import io.iotpay.api.chain.ChainId;
 import io.iotpay.api.channel.Voucher;
 
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,6 +38,14 @@ import java.util.Optional;
  * <h2>Locking</h2>
  * A locked account signs nothing: payment signing throws {@link SpendingRefusedException} with
  * {@link SpendingRefusedException.Reason#ACCOUNT_LOCKED}, other signing throws {@link WalletLockedException}.
+ *
+ * <h2>Certificate-authority keys (since 2.1)</h2>
+ * Besides payment accounts the wallet holds ECDSA P-256 (prime256v1) keys of X.509 certificate authorities, e.g. the
+ * owner CA of a household or fleet ({@code docs/pki.md}). They are generated inside the wallet, stored encrypted with
+ * the other keys and never exported; they move no money, so no spending policy applies, but the wallet must be
+ * unlocked (have its passphrase). They have their own aliases, separate from account aliases. The only thing such a
+ * key signs is a certificate: {@link #signCertificate} takes the DER {@code TBSCertificate}, checks it and hashes it
+ * itself; there is no method that signs a caller-supplied digest.
  */
 public interface Wallet {
 
@@ -236,4 +245,67 @@ public interface Wallet {
      * @throws IllegalArgumentException if no such approval is pending
      */
     void deny(String id);
+
+    // ------------------------------------------------------------------------ certificate-authority keys (2.1)
+
+    /**
+     * Generates a new ECDSA P-256 (secp256r1 / prime256v1) certificate-authority key inside the wallet and stores it
+     * encrypted under the wallet passphrase. The private key never leaves the wallet.
+     *
+     * @param alias a unique CA-key alias, {@code [A-Za-z0-9][A-Za-z0-9._-]{0,63}}
+     * @return the new key's public key (an EC P-256 key, X.509 {@code SubjectPublicKeyInfo} encoding)
+     * @throws IllegalArgumentException if the alias is malformed or a CA key with this alias exists (the message names
+     *         the alias)
+     * @throws IllegalStateException if the wallet has no passphrase (it is locked)
+     * @throws UnsupportedOperationException if this wallet does not hold certificate-authority keys
+     * @since 2.1
+     */
+    default PublicKey createCertificateAuthorityKey(String alias) {
+        throw new UnsupportedOperationException("this wallet does not hold certificate-authority keys");
+    }
+
+    /**
+     * Lists the aliases of the certificate-authority keys the wallet holds.
+     *
+     * @return the aliases, sorted
+     * @since 2.1
+     */
+    default List<String> certificateAuthorityKeys() {
+        return List.of();
+    }
+
+    /**
+     * Returns the public key of a certificate-authority key.
+     *
+     * @param alias the CA-key alias
+     * @return the EC P-256 public key
+     * @throws IllegalArgumentException if the wallet holds no CA key with this alias (the message names it)
+     * @throws UnsupportedOperationException if this wallet does not hold certificate-authority keys
+     * @since 2.1
+     */
+    default PublicKey certificateAuthorityPublicKey(String alias) {
+        throw new UnsupportedOperationException("this wallet does not hold certificate-authority keys");
+    }
+
+    /**
+     * Signs an X.509 certificate with a certificate-authority key. The caller passes the DER encoding of the
+     * {@code TBSCertificate} (RFC 5280 section 4.1.1.1, the part of the certificate that is signed); the wallet checks
+     * that it is exactly one DER {@code TBSCertificate} whose {@code signature} algorithm is {@code ecdsa-with-SHA256}
+     * (1.2.840.10045.4.3.2), computes its SHA-256 itself and returns the ECDSA signature as the DER
+     * {@code Ecdsa-Sig-Value} {@code SEQUENCE { r INTEGER, s INTEGER }} that goes into the certificate's
+     * {@code signatureValue}. No spending policy applies.
+     *
+     * @param alias the CA-key alias
+     * @param tbsCertificate the DER {@code TBSCertificate}
+     * @return the DER ECDSA signature
+     * @throws IllegalArgumentException if the alias is unknown (the message names it), or the input is not a DER
+     *         {@code TBSCertificate} with signature algorithm {@code ecdsa-with-SHA256}
+     * @throws WalletLockedException if the wallet has no passphrase (it is locked)
+     * @throws KeystoreException if the key file cannot be read or decrypted
+     * @throws UnsupportedOperationException if this wallet does not hold certificate-authority keys
+     * @since 2.1
+     */
+    default byte[] signCertificate(String alias, byte[] tbsCertificate) {
+        throw new UnsupportedOperationException("this wallet does not hold certificate-authority keys");
+    }
 }

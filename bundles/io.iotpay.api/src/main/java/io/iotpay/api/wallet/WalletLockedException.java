@@ -3,8 +3,8 @@ package io.iotpay.api.wallet;
 import io.iotpay.api.chain.AccountId;
 
 /**
- * A non-payment signing operation ({@link Wallet#signPersonalMessage}, non-payment {@link Wallet#signTypedData}) was
- * attempted on a locked account. Payment signing on a locked account throws {@link SpendingRefusedException} with
+ * A non-payment signing operation ({@link Wallet#signPersonalMessage}, non-payment {@link Wallet#signTypedData},
+ * {@link Wallet#signCertificate}) was attempted on a locked account or a locked wallet. Payment signing on a locked account throws {@link SpendingRefusedException} with
  * {@link SpendingRefusedException.Reason#ACCOUNT_LOCKED} instead, so payment callers handle a single exception type.
  */
 public class WalletLockedException extends RuntimeException {
@@ -24,9 +24,21 @@ public class WalletLockedException extends RuntimeException {
     }
 
     /**
+     * Creates the exception for something that is not an account, e.g. a certificate-authority key of a wallet
+     * without passphrase; {@link #account()} is then null.
+     *
+     * @param what what is locked, for people (no secrets)
+     * @since 2.1
+     */
+    public WalletLockedException(String what) {
+        super(what + " is locked");
+        this.account = null;
+    }
+
+    /**
      * Returns the locked account.
      *
-     * @return the account
+     * @return the account, or null if the locked thing is not an account (a certificate-authority key)
      */
     public AccountId account() {
         return account;

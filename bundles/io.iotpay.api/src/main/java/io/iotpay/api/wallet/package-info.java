@@ -11,7 +11,12 @@
  * UnsignedTransaction)} takes the whole transaction, {@link io.iotpay.api.wallet.UnsignedTransaction} carries the
  * chain-specific {@link io.iotpay.api.wallet.TransactionFields} (the EVM gas limit moved into
  * {@link io.iotpay.api.wallet.EvmTransactionFields}).
+ * <p>
+ * 2.1.0: certificate-authority keys (ECDSA P-256, generated and kept in the wallet):
+ * {@code Wallet.createCertificateAuthorityKey}, {@code certificateAuthorityKeys}, {@code certificateAuthorityPublicKey}
+ * and {@code signCertificate} (takes the DER TBSCertificate, never a digest), as default methods so existing
+ * implementations keep compiling; {@link io.iotpay.api.wallet.WalletLockedException#WalletLockedException(String)}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package io.iotpay.api.wallet;

@@ -157,11 +157,13 @@ class WalletTypesTest {
     @Test
     void noWalletMethodTakesACallerComputedDigest() {
         // H4(a): the transaction path takes the whole transaction; the only byte[] inputs left are a personal
-        // message (prefixed and hashed by the wallet) and a raw private key to import
+        // message (prefixed and hashed by the wallet), a raw private key to import and (2.1) a DER TBSCertificate that
+        // the wallet parses, checks and hashes itself
         for (java.lang.reflect.Method m : Wallet.class.getMethods()) {
             for (Class<?> p : m.getParameterTypes()) {
                 if (p == byte[].class) {
-                    assertTrue(Set.of("signPersonalMessage", "importPrivateKey").contains(m.getName()),
+                    assertTrue(Set.of("signPersonalMessage", "importPrivateKey", "signCertificate")
+                            .contains(m.getName()),
                             m.toString());
                 }
             }
@@ -214,5 +216,25 @@ class WalletTypesTest {
         assertEquals(KeystoreException.Reason.WRONG_PASSPHRASE, k.reason());
         assertTrue(k.getMessage().startsWith("WRONG_PASSPHRASE"));
         assertEquals(PAYER, new WalletLockedException(PAYER).account());
+    }
+
+    @Test
+    void certificateAuthorityMethodsDefaultToUnsupported() throws Exception {
+        // an implementation written against 2.0 (only the abstract methods) keeps working: the 2.1 methods are
+        // default methods that refuse clearly
+        Wallet old = (Wallet) java.lang.reflect.Proxy.newProxyInstance(Wallet.class.getClassLoader(),
+                new Class<?>[] {Wallet.class}, (proxy, m, args) -> {
+                    if (m.isDefault()) {
+                        return java.lang.reflect.InvocationHandler.invokeDefault(proxy, m, args);
+                    }
+                    throw new AssertionError("abstract method called: " + m.getName());
+                });
+        assertThrows(UnsupportedOperationException.class, () -> old.createCertificateAuthorityKey("owner-ca"));
+        assertThrows(UnsupportedOperationException.class, () -> old.certificateAuthorityPublicKey("owner-ca"));
+        assertThrows(UnsupportedOperationException.class, () -> old.signCertificate("owner-ca", new byte[] {0x30, 0}));
+        assertEquals(List.of(), old.certificateAuthorityKeys());
+        WalletLockedException locked = new WalletLockedException("certificate-authority key \"owner-ca\"");
+        assertEquals("certificate-authority key \"owner-ca\" is locked", locked.getMessage());
+        assertEquals(null, locked.account());
     }
 }

@@ -31,7 +31,8 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * OSGi face of {@link PkiService}: registers {@link DeviceIdentity}. The registry comes from the bound
  * {@link ChainConnector} (select one with the configuration property {@code chain.target}); the payment-key link is
- * signed by the {@link Wallet}. Configuration PID {@value PkiConfig#PID}.
+ * signed by the {@link Wallet}, which also holds the owner CA's key (a certificate-authority key, alias
+ * {@code caKeyAlias}) and signs every certificate the CA issues. Configuration PID {@value PkiConfig#PID}.
  */
 @Component(service = DeviceIdentity.class, configurationPid = PkiConfig.PID)
 @Designate(ocd = PkiConfig.class)
@@ -54,7 +55,7 @@ public final class DeviceIdentityComponent implements DeviceIdentity {
         this.wallet = wallet;
         this.txTimeout = Duration.ofSeconds(config.registryTimeoutSeconds());
         this.pki = new PkiService(settings(config, System.getenv(PkiConfig.PASSPHRASE_ENV),
-                System.getProperty("karaf.data")), chain.deviceRegistry(), wallet::signPersonalMessage,
+                System.getProperty("karaf.data")), chain.deviceRegistry(), wallet, wallet::signPersonalMessage,
                 tx -> awaitSuccess(chain, tx, Duration.ofSeconds(config.registryTimeoutSeconds())),
                 () -> wallet.accounts().stream().map(AccountInfo::account)
                         .filter(a -> a.chainId().equals(chain.chainId())).findFirst(),
@@ -98,8 +99,14 @@ public final class DeviceIdentityComponent implements DeviceIdentity {
             throw new IllegalArgumentException("caValidityDays " + c.caValidityDays() + " must be positive");
         }
         Optional<AccountId> owner = c.owner().isBlank() ? Optional.empty() : Optional.of(AccountId.parse(c.owner()));
+        String alias = c.caKeyAlias() == null ? "" : c.caKeyAlias().trim();
+        if (!alias.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("caKeyAlias \"" + c.caKeyAlias() + "\" must match "
+                    + "[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+        }
         return new PkiService.Settings(folder, pass == null ? new char[0] : pass.toCharArray(), c.caName(), owner,
-                mode, owners, Duration.ofSeconds(c.cacheFreshnessSeconds()), Duration.ofDays(c.caValidityDays()));
+                mode, owners, Duration.ofSeconds(c.cacheFreshnessSeconds()), Duration.ofDays(c.caValidityDays()),
+                alias);
     }
 
     @Override

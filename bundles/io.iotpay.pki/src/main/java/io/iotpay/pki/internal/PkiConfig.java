@@ -26,14 +26,20 @@ public @interface PkiConfig {
     @AttributeDefinition(description = "Common name of the owner CA when it is created.")
     String caName() default "IOTPAY owner CA";
 
+    /** @return alias of the CA key in the wallet */
+    @AttributeDefinition(description = "Alias of the owner CA's key (ECDSA P-256) in the wallet's encrypted keystore."
+            + " ca-create generates the key there; it never leaves the wallet.")
+    String caKeyAlias() default "owner-ca";
+
     /** @return CAIP-10 owner account; empty = the CA's owner, or the wallet's first account on the chain */
     @AttributeDefinition(description = "Owner account (CAIP-10). Empty: the existing CA's owner, else the wallet's"
             + " first account on the connector's chain.")
     String owner() default "";
 
     /** @return passphrase of the key files, used only when the environment variable is unset */
-    @AttributeDefinition(type = AttributeType.PASSWORD, description = "Passphrase of the CA and device key files"
-            + " (PKCS#12). The environment variable IOTPAY_PKI_PASSPHRASE takes precedence.")
+    @AttributeDefinition(type = AttributeType.PASSWORD, description = "Passphrase of the device key files"
+            + " (PKCS#12) and of a legacy CA key file ca.p12 (the CA key itself is in the wallet). The environment"
+            + " variable IOTPAY_PKI_PASSPHRASE takes precedence.")
     String passphrase() default "";
 
     /** @return OWN_CA_ONLY, LISTED_CAS or ANY_ANCHORED */

@@ -9,8 +9,10 @@ import io.iotpay.api.identity.DeviceIdentity;
 import io.iotpay.api.identity.OwnershipRecord;
 import io.iotpay.api.identity.VerificationResult;
 import io.iotpay.api.wallet.Signature;
+import io.iotpay.api.wallet.Wallet;
 import io.iotpay.pki.internal.owner.OwnershipHistory;
 import io.iotpay.pki.internal.tls.TlsContexts;
+import io.iotpay.pki.internal.x509.CaSigner;
 import io.iotpay.pki.internal.x509.CertificateVerifier;
 import io.iotpay.pki.internal.x509.Crypto;
 import io.iotpay.pki.internal.x509.DeviceCertificateIssuer;
@@ -44,15 +46,17 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /**
- * The device PKI of one node, without OSGi: owner CA (created on first issue), device keys and certificates in the
- * PKI folder, registration and revocation through the {@link DeviceRegistryClient}, verification by
- * {@link CertificateVerifier}.
+ * The device PKI of one node, without OSGi: owner CA (created on first issue; its key is a certificate-authority key
+ * in the {@link Wallet}, alias {@link Settings#caKeyAlias()}), device keys and certificates in the PKI folder,
+ * registration and revocation through the {@link DeviceRegistryClient}, verification by {@link CertificateVerifier}.
  *
  * <p>Folder layout ({@code docs/pki.md}):
  *
  * <pre>
- * &lt;folder&gt;/ca.p12                         CA key + certificate, PKCS#12, passphrase-encrypted, 0600
+ * (wallet keystore)/ca-p256--&lt;caKeyAlias&gt;.json  CA key (P-256), wallet-encrypted, 0600; never exported
  * &lt;folder&gt;/ca.pem                         CA certificate (public)
+ * &lt;folder&gt;/ca.p12                         legacy only: CA key + certificate of a CA created before the key
+ *                                          moved into the wallet (read, never written)
  * &lt;folder&gt;/trusted/*.pem                  further CA certificates trusted in LISTED_CAS / ANY_ANCHORED
  * &lt;folder&gt;/devices/&lt;device id&gt;/&lt;serial&gt;.pem   device certificate + CA (chain)
  * &lt;folder&gt;/devices/&lt;device id&gt;/&lt;serial&gt;.p12   device TLS key + chain, passphrase-encrypted, 0600
@@ -80,13 +84,32 @@ public final class PkiService implements DeviceIdentity {
         void awaitSuccess(TxHash tx);
     }
 
-    /** Everything the service needs. */
+    /**
+     * Everything the service needs.
+     *
+     * @param folder the PKI folder
+     * @param passphrase protects the device key files (and a legacy {@code ca.p12}); empty = device keys locked
+     * @param caName CN of a new CA
+     * @param owner configured owner, if any
+     * @param mode trust mode
+     * @param allowedOwners owners accepted (empty: any)
+     * @param cacheFreshness maximum age of a cached on-chain status
+     * @param caValidity validity of a new CA
+     * @param caKeyAlias alias of the CA key in the wallet
+     */
     public record Settings(Path folder, char[] passphrase, String caName, Optional<AccountId> owner,
-            TrustPolicy.Mode mode, Set<AccountId> allowedOwners, Duration cacheFreshness, Duration caValidity) {
+            TrustPolicy.Mode mode, Set<AccountId> allowedOwners, Duration cacheFreshness, Duration caValidity,
+            String caKeyAlias) {
     }
+
+    /** Default alias of the owner CA's key in the wallet. */
+    public static final String DEFAULT_CA_KEY_ALIAS = "owner-ca";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PkiService.class);
 
     private final Settings settings;
     private final DeviceRegistryClient registry;
+    private final Wallet wallet;
     private final LinkSigner signer;
     private final TxWaiter waiter;
     private final java.util.function.Supplier<Optional<AccountId>> defaultOwner;
@@ -98,24 +121,24 @@ public final class PkiService implements DeviceIdentity {
     /**
      * @param settings configuration
      * @param registry the on-chain registry, or null (then nothing verifies: NOT_ANCHORED, and issue fails)
+     * @param wallet holds the CA key (certificate-authority key {@link Settings#caKeyAlias()}); null: no CA can be
+     *        created or used except a legacy {@code ca.p12}
      * @param signer signs the payment-key link
      * @param waiter waits for registry transactions
      * @param defaultOwner owner used to create the CA when none is configured
      * @param clock time source
      */
-    public PkiService(Settings settings, DeviceRegistryClient registry, LinkSigner signer, TxWaiter waiter,
-            java.util.function.Supplier<Optional<AccountId>> defaultOwner, Clock clock) {
+    public PkiService(Settings settings, DeviceRegistryClient registry, Wallet wallet, LinkSigner signer,
+            TxWaiter waiter, java.util.function.Supplier<Optional<AccountId>> defaultOwner, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.registry = registry;
+        this.wallet = wallet;
         this.signer = Objects.requireNonNull(signer, "signer");
         this.waiter = Objects.requireNonNull(waiter, "waiter");
         this.defaultOwner = Objects.requireNonNull(defaultOwner, "defaultOwner");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.cache = registry == null ? null : new RegistryStatusCache(registry, clock, settings.cacheFreshness());
         SecureFiles.ensureOwnerOnlyDir(settings.folder());
-        if (OwnerCa.exists(settings.folder()) && hasPassphrase()) {
-            this.ca = OwnerCa.load(settings.folder(), settings.passphrase());
-        }
         rebuildVerifier();
     }
 
@@ -125,10 +148,7 @@ public final class PkiService implements DeviceIdentity {
 
     private void rebuildVerifier() {
         List<X509Certificate> anchors = new ArrayList<>();
-        Path caPem = settings.folder().resolve(OwnerCa.CERT_FILE);
-        if (Files.isRegularFile(caPem)) {
-            anchors.add(OwnerCa.loadCertificate(settings.folder()));
-        }
+        caCertificate().ifPresent(anchors::add);
         if (settings.mode() != TrustPolicy.Mode.OWN_CA_ONLY) {
             anchors.addAll(trustedCas());
         }
@@ -156,29 +176,89 @@ public final class PkiService implements DeviceIdentity {
      * Returns the CA, creating it if the folder has none.
      *
      * @return the CA
-     * @throws IllegalStateException if no passphrase or owner is available
+     * @throws IllegalStateException if no wallet, owner or (for a legacy {@code ca.p12}) passphrase is available, or
+     *         the wallet does not hold the CA's key
      */
     public synchronized OwnerCa ca() {
         if (ca != null) {
             return ca;
         }
-        if (!hasPassphrase()) {
-            throw new IllegalStateException("the owner CA key is locked: set the environment variable "
-                    + PkiConfig.PASSPHRASE_ENV + " or 'passphrase' in configuration " + PkiConfig.PID);
-        }
         if (OwnerCa.exists(settings.folder())) {
-            ca = OwnerCa.load(settings.folder(), settings.passphrase());
+            ca = loadCa();
         } else {
             AccountId owner = settings.owner().or(defaultOwner).orElseThrow(() -> new IllegalStateException(
                     "no owner account for the CA: configure 'owner' in " + PkiConfig.PID
                             + " or create a wallet account on the chain"));
-            OwnerCa created = OwnerCa.create(settings.caName(), owner, clock.instant().minusSeconds(60),
-                    settings.caValidity());
-            created.save(settings.folder(), settings.passphrase());
-            ca = created;
+            ca = createInWallet(settings.caName(), owner);
         }
         rebuildVerifier();
         return ca;
+    }
+
+    /** The existing CA: a legacy {@code ca.p12} if there is one, else {@code ca.pem} with the wallet's key. */
+    private OwnerCa loadCa() {
+        Path folder = settings.folder();
+        if (OwnerCa.hasLegacyKeyFile(folder)) {
+            if (!hasPassphrase()) {
+                throw new IllegalStateException("the owner CA key is in the legacy file " + folder.resolve(
+                        OwnerCa.KEY_FILE) + ", which is locked: set the environment variable "
+                        + PkiConfig.PASSPHRASE_ENV + " or 'passphrase' in configuration " + PkiConfig.PID);
+            }
+            OwnerCa legacy = OwnerCa.loadLegacy(folder, settings.passphrase());
+            LOG.warn("IOTPAY PKI: the owner CA key is still in the legacy PKCS#12 file {}; new CAs keep their key in "
+                    + "the wallet (see docs/pki.md, 'Legacy ca.p12')", folder.resolve(OwnerCa.KEY_FILE));
+            return legacy;
+        }
+        Wallet w = requireWallet();
+        String alias = settings.caKeyAlias();
+        if (!w.certificateAuthorityKeys().contains(alias)) {
+            throw new IllegalStateException("the owner CA certificate " + folder.resolve(OwnerCa.CERT_FILE)
+                    + " exists but the wallet holds no certificate-authority key \"" + alias + "\" (configuration "
+                    + "caKeyAlias in " + PkiConfig.PID + "): use the wallet keystore the CA was created with, or "
+                    + "move the PKI folder away and create a new CA with iotpay:ca-create");
+        }
+        return OwnerCa.load(folder, CaSigner.wallet(w, alias));
+    }
+
+    /** Creates the CA key in the wallet, the self-signed root through the wallet, and writes {@code ca.pem}. */
+    private OwnerCa createInWallet(String name, AccountId owner) {
+        Wallet w = requireWallet();
+        String alias = settings.caKeyAlias();
+        if (w.certificateAuthorityKeys().contains(alias)) {
+            throw new IllegalStateException("the wallet already holds a certificate-authority key \"" + alias
+                    + "\" but " + settings.folder() + " has no CA certificate; a key is never reused for a new CA: "
+                    + "set caKeyAlias in " + PkiConfig.PID + " to a new alias (or restore " + OwnerCa.CERT_FILE
+                    + " of that key's CA)");
+        }
+        w.createCertificateAuthorityKey(alias);
+        OwnerCa created = OwnerCa.create(name, owner, clock.instant().minusSeconds(60), settings.caValidity(),
+                CaSigner.wallet(w, alias));
+        created.saveCertificate(settings.folder());
+        LOG.info("IOTPAY PKI: owner CA {} created, key in the wallet as \"{}\"",
+                created.certificate().getSubjectX500Principal().getName(), alias);
+        return created;
+    }
+
+    private Wallet requireWallet() {
+        if (wallet == null) {
+            throw new IllegalStateException("no wallet available: the owner CA key is a certificate-authority key in "
+                    + "the wallet");
+        }
+        return wallet;
+    }
+
+    /**
+     * Where the owner CA's key is, for people.
+     *
+     * @return e.g. {@code wallet certificate-authority key "owner-ca"}, or empty if there is no CA yet
+     */
+    public Optional<String> caKeyLocation() {
+        Path folder = settings.folder();
+        if (OwnerCa.hasLegacyKeyFile(folder)) {
+            return Optional.of("legacy CA key file " + folder.resolve(OwnerCa.KEY_FILE));
+        }
+        return OwnerCa.exists(folder) ? Optional.of("wallet certificate-authority key \"" + settings.caKeyAlias()
+                + "\"") : Optional.empty();
     }
 
     @Override
@@ -190,6 +270,10 @@ public final class PkiService implements DeviceIdentity {
         }
         if (registry == null) {
             throw new IllegalStateException("no on-chain device registry available: cannot anchor a certificate");
+        }
+        if (!hasPassphrase()) {
+            throw new IllegalStateException("device keys cannot be protected: set the environment variable "
+                    + PkiConfig.PASSPHRASE_ENV + " or 'passphrase' in configuration " + PkiConfig.PID);
         }
         OwnerCa authority = ca();
         KeyPair tls = Crypto.newP256KeyPair();
@@ -356,23 +440,18 @@ public final class PkiService implements DeviceIdentity {
      * @param name CN of the CA, or null for the configured {@code caName}
      * @param owner the owner account, or null for the configured owner / the wallet's first account
      * @return the new CA
-     * @throws IllegalStateException if a CA exists already or no passphrase / owner is available
+     * @throws IllegalStateException if a CA exists already, no wallet or owner is available, the wallet is locked or
+     *         already holds a key with the configured alias
      */
     public synchronized OwnerCa createCa(String name, AccountId owner) {
         if (OwnerCa.exists(settings.folder())) {
             throw new IllegalStateException("an owner CA exists already in " + settings.folder()
                     + " (see iotpay:ca-show); it is never replaced by this command");
         }
-        if (!hasPassphrase()) {
-            throw new IllegalStateException("the owner CA key cannot be protected: set the environment variable "
-                    + PkiConfig.PASSPHRASE_ENV + " or 'passphrase' in configuration " + PkiConfig.PID);
-        }
         AccountId o = owner != null ? owner : settings.owner().or(defaultOwner).orElseThrow(
                 () -> new IllegalStateException("no owner account for the CA: pass --owner, configure 'owner' in "
                         + PkiConfig.PID + " or create a wallet account on the chain"));
-        OwnerCa created = OwnerCa.create(name == null || name.isBlank() ? settings.caName() : name, o,
-                clock.instant().minusSeconds(60), settings.caValidity());
-        created.save(settings.folder(), settings.passphrase());
+        OwnerCa created = createInWallet(name == null || name.isBlank() ? settings.caName() : name, o);
         ca = created;
         rebuildVerifier();
         return created;
@@ -381,7 +460,11 @@ public final class PkiService implements DeviceIdentity {
     /** @return the own CA certificate (public; readable without the passphrase), empty if there is no CA yet */
     public Optional<X509Certificate> caCertificate() {
         Path caPem = settings.folder().resolve(OwnerCa.CERT_FILE);
-        return Files.isRegularFile(caPem) ? Optional.of(OwnerCa.loadCertificate(settings.folder())) : Optional.empty();
+        if (Files.isRegularFile(caPem)) {
+            return Optional.of(OwnerCa.loadCertificate(settings.folder()));
+        }
+        OwnerCa loaded = ca;
+        return loaded != null ? Optional.of(loaded.certificate()) : Optional.empty();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.iotpay.pki.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,21 +10,32 @@ import io.iotpay.api.chain.AccountId;
 import io.iotpay.api.identity.DeviceCertificate;
 import io.iotpay.api.identity.VerificationResult;
 import io.iotpay.api.identity.VerificationResult.Status;
+import io.iotpay.api.wallet.KeystoreException;
 import io.iotpay.api.wallet.Signature;
+import io.iotpay.api.wallet.Wallet;
+import io.iotpay.api.wallet.WalletLockedException;
 import io.iotpay.pki.internal.testing.FakeRegistry;
 import io.iotpay.pki.internal.testing.MutableClock;
+import io.iotpay.pki.internal.testing.TestWallet;
+import io.iotpay.pki.internal.x509.CaSigner;
+import io.iotpay.pki.internal.x509.Crypto;
 import io.iotpay.pki.internal.x509.Fixtures;
 import io.iotpay.pki.internal.x509.OwnerCa;
+import io.iotpay.pki.internal.x509.Pkcs12;
+import io.iotpay.wallet.internal.WalletService;
 import io.iotpay.pki.internal.x509.PaymentKeyLink;
 import io.iotpay.pki.internal.x509.Pem;
 import io.iotpay.pki.internal.x509.TrustPolicy;
 
 import java.lang.annotation.Annotation;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,10 +57,22 @@ class PkiServiceTest {
     /** Stands in for the wallet: signs with the anvil development keys it holds. */
     private final Map<AccountId, byte[]> wallet = Map.of(payment, Fixtures.KEY0, owner, Fixtures.KEY1);
 
+    private static final String WALLET_PASS = "wallet passphrase";
+
+    /** The wallet folder of a PKI folder: one wallet per node. */
+    private Path walletFolder(Path pkiFolder) {
+        return dir.resolve("wallets").resolve(Integer.toHexString(pkiFolder.toString().hashCode()));
+    }
+
+    /** A node: PKI over {@code folder}, and a freshly started real wallet over its wallet folder (a restart). */
     private PkiService service(Path folder, String passphrase, TrustPolicy.Mode mode) {
+        return service(folder, passphrase, mode, TestWallet.start(walletFolder(folder), WALLET_PASS), "owner-ca");
+    }
+
+    private PkiService service(Path folder, String passphrase, TrustPolicy.Mode mode, Wallet wallet, String alias) {
         PkiService.Settings s = new PkiService.Settings(folder, passphrase.toCharArray(), "Test household",
-                Optional.empty(), mode, Set.of(), Duration.ofSeconds(30), Duration.ofDays(3650));
-        return new PkiService(s, registry, this::sign, tx -> { }, () -> Optional.of(owner), clock);
+                Optional.empty(), mode, Set.of(), Duration.ofSeconds(30), Duration.ofDays(3650), alias);
+        return new PkiService(s, registry, wallet, this::sign, tx -> { }, () -> Optional.of(owner), clock);
     }
 
     private Signature sign(AccountId account, byte[] message) {
@@ -61,11 +85,24 @@ class PkiServiceTest {
 
     @Test
     void issueCreatesCaAnchorsAndVerifies() throws Exception {
-        PkiService pki = service(dir, "s3cret", TrustPolicy.Mode.OWN_CA_ONLY);
+        WalletService wallet = TestWallet.start(walletFolder(dir), WALLET_PASS);
+        PkiService pki = service(dir, "s3cret", TrustPolicy.Mode.OWN_CA_ONLY, wallet, "owner-ca");
         assertFalse(OwnerCa.exists(dir));
+        assertEquals(Optional.empty(), pki.caKeyLocation());
         DeviceCertificate c = pki.issue("plug-1", payment, Duration.ofDays(90));
         assertTrue(OwnerCa.exists(dir));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca.p12"))));
+        // the CA key is a certificate-authority key in the wallet (0600 in its 0700 folder); no ca.p12 is written
+        assertFalse(Files.exists(dir.resolve("ca.p12")));
+        assertEquals(List.of("owner-ca"), wallet.certificateAuthorityKeys());
+        Path keyFile = walletFolder(dir).resolve("ca-p256--owner-ca.json");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(walletFolder(dir))));
+        X509Certificate caCert = pki.caCertificate().orElseThrow();
+        assertArrayEquals(wallet.certificateAuthorityPublicKey("owner-ca").getEncoded(),
+                caCert.getPublicKey().getEncoded());
+        caCert.verify(wallet.certificateAuthorityPublicKey("owner-ca"));
+        Pem.decodeCertificates(c.pem()).get(0).verify(wallet.certificateAuthorityPublicKey("owner-ca"));
+        assertEquals(Optional.of("wallet certificate-authority key \"owner-ca\""), pki.caKeyLocation());
         assertEquals(owner, c.owner());
         assertEquals(payment, c.paymentAccount());
         assertEquals(clock.instant().plus(Duration.ofDays(90)), c.notAfter());
@@ -128,19 +165,115 @@ class PkiServiceTest {
     }
 
     @Test
-    void caPersistsAcrossRestartsAndNeedsThePassphrase() {
+    void caPersistsAcrossRestartsAndNeedsThePassphrases() throws Exception {
         PkiService first = service(dir, "s3cret", TrustPolicy.Mode.OWN_CA_ONLY);
         DeviceCertificate c = first.issue("plug-1", payment, Duration.ofDays(90));
+        // restart of both the PKI and the wallet: the same CA, its key still in the wallet, signs the next device
         PkiService again = service(dir, "s3cret", TrustPolicy.Mode.OWN_CA_ONLY);
         assertEquals(first.ca().certificate(), again.ca().certificate());
         assertEquals(Status.VALID, again.verify(c.pem()).status());
-        // without the passphrase: verification still works (public CA certificate), issuing does not
+        DeviceCertificate next = again.issue("plug-2", payment, Duration.ofDays(90));
+        assertEquals(Status.VALID, again.verify(next.pem()).status());
+        Pem.decodeCertificates(next.pem()).get(0).verify(first.ca().publicKey());
+        // without the PKI passphrase: verification still works (public CA certificate), issuing does not
         PkiService locked = service(dir, "", TrustPolicy.Mode.OWN_CA_ONLY);
         assertEquals(Status.VALID, locked.verify(c.pem()).status());
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> locked.issue("plug-2", payment, Duration.ofDays(1)));
+                () -> locked.issue("plug-3", payment, Duration.ofDays(1)));
         assertTrue(e.getMessage().contains("IOTPAY_PKI_PASSPHRASE"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> service(dir, "wrong", TrustPolicy.Mode.OWN_CA_ONLY));
+        // a locked wallet (no passphrase) signs nothing: the CA cannot issue, verification still works
+        PkiService walletLocked = service(dir, "s3cret", TrustPolicy.Mode.OWN_CA_ONLY,
+                TestWallet.start(walletFolder(dir), ""), "owner-ca");
+        assertEquals(Status.VALID, walletLocked.verify(c.pem()).status());
+        WalletLockedException wl = assertThrows(WalletLockedException.class,
+                () -> walletLocked.issue("plug-3", payment, Duration.ofDays(1)));
+        assertTrue(wl.getMessage().contains("owner-ca"), wl.getMessage());
+        // a wrong wallet passphrase does not decrypt the CA key
+        PkiService wrong = service(dir, "s3cret", TrustPolicy.Mode.OWN_CA_ONLY,
+                TestWallet.start(walletFolder(dir), "wrong"), "owner-ca");
+        KeystoreException k = assertThrows(KeystoreException.class,
+                () -> wrong.issue("plug-3", payment, Duration.ofDays(1)));
+        assertEquals(KeystoreException.Reason.WRONG_PASSPHRASE, k.reason());
+        assertEquals(2, again.certificates().size(), "nothing was issued by the refused attempts");
+    }
+
+    @Test
+    void everyCertificateIsSignedByTheWalletOverItsOwnTbsCertificate() throws Exception {
+        WalletService real = TestWallet.start(walletFolder(dir), WALLET_PASS);
+        List<byte[]> signed = new ArrayList<>();
+        Wallet recording = (Wallet) Proxy.newProxyInstance(Wallet.class.getClassLoader(),
+                new Class<?>[] {Wallet.class}, (p, m, args) -> {
+                    if (m.getName().equals("signCertificate")) {
+                        signed.add(((byte[]) args[1]).clone());
+                    }
+                    try {
+                        return m.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        PkiService pki = service(dir, "s3cret", TrustPolicy.Mode.OWN_CA_ONLY, recording, "owner-ca");
+        DeviceCertificate c = pki.issue("plug-1", payment, Duration.ofDays(90));
+        X509Certificate root = pki.caCertificate().orElseThrow();
+        X509Certificate leaf = Pem.decodeCertificates(c.pem()).get(0);
+        assertEquals(2, signed.size(), "the root and the device certificate, nothing else");
+        assertArrayEquals(root.getTBSCertificate(), signed.get(0));
+        assertArrayEquals(leaf.getTBSCertificate(), signed.get(1));
+    }
+
+    @Test
+    void legacyCaP12IsStillUsedAndNoWalletKeyIsCreated() throws Exception {
+        java.security.KeyPair kp = Crypto.newP256KeyPair();
+        OwnerCa legacy = OwnerCa.create("Legacy household", owner, clock.instant().minusSeconds(60),
+                Duration.ofDays(3650), CaSigner.ofKey(kp.getPrivate(), kp.getPublic(), "test"));
+        Pkcs12.write(dir.resolve(OwnerCa.KEY_FILE), OwnerCa.ALIAS, kp.getPrivate(), List.of(legacy.certificate()),
+                "s3cret".toCharArray());
+        legacy.saveCertificate(dir);
+        WalletService wallet = TestWallet.start(walletFolder(dir), WALLET_PASS);
+        PkiService pki = service(dir, "s3cret", TrustPolicy.Mode.OWN_CA_ONLY, wallet, "owner-ca");
+        assertTrue(pki.caKeyLocation().orElseThrow().contains("ca.p12"), pki.caKeyLocation().toString());
+        DeviceCertificate c = pki.issue("plug-1", payment, Duration.ofDays(90));
+        Pem.decodeCertificates(c.pem()).get(0).verify(kp.getPublic());
+        assertEquals(Status.VALID, pki.verify(c.pem()).status());
+        assertEquals(List.of(), wallet.certificateAuthorityKeys(), "a legacy CA does not get a wallet key");
+        IllegalStateException exists = assertThrows(IllegalStateException.class, () -> pki.createCa(null, null));
+        assertTrue(exists.getMessage().contains("exists already"), exists.getMessage());
+        IllegalStateException locked = assertThrows(IllegalStateException.class,
+                () -> service(dir, "", TrustPolicy.Mode.OWN_CA_ONLY, wallet, "owner-ca").ca());
+        assertTrue(locked.getMessage().contains("ca.p12") && locked.getMessage().contains("IOTPAY_PKI_PASSPHRASE"),
+                locked.getMessage());
+    }
+
+    @Test
+    void aCaWhoseKeyIsNotInTheWalletIsRefusedClearly() {
+        service(dir, "s3cret", TrustPolicy.Mode.OWN_CA_ONLY).issue("plug-1", payment, Duration.ofDays(90));
+        // another (empty) wallet, or another alias: the CA certificate is there, its key is not
+        PkiService emptyWallet = service(dir, "s3cret", TrustPolicy.Mode.OWN_CA_ONLY,
+                TestWallet.start(dir.resolve("wallets/empty"), WALLET_PASS), "owner-ca");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> emptyWallet.issue("plug-2", payment, Duration.ofDays(1)));
+        assertTrue(e.getMessage().contains("\"owner-ca\"") && e.getMessage().contains("caKeyAlias"), e.getMessage());
+        PkiService otherAlias = service(dir, "s3cret", TrustPolicy.Mode.OWN_CA_ONLY,
+                TestWallet.start(walletFolder(dir), WALLET_PASS), "fleet-ca");
+        e = assertThrows(IllegalStateException.class, () -> otherAlias.issue("plug-2", payment, Duration.ofDays(1)));
+        assertTrue(e.getMessage().contains("\"fleet-ca\""), e.getMessage());
+        assertEquals(1, emptyWallet.certificates().size());
+    }
+
+    @Test
+    void aWalletKeyIsNeverReusedForANewCa() {
+        WalletService wallet = TestWallet.start(walletFolder(dir), WALLET_PASS);
+        service(dir.resolve("first"), "s3cret", TrustPolicy.Mode.OWN_CA_ONLY, wallet, "owner-ca").createCa(null, null);
+        PkiService second = service(dir.resolve("second"), "s3cret", TrustPolicy.Mode.OWN_CA_ONLY, wallet,
+                "owner-ca");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> second.createCa(null, null));
+        assertTrue(e.getMessage().contains("\"owner-ca\"") && e.getMessage().contains("caKeyAlias"), e.getMessage());
+        assertFalse(OwnerCa.exists(dir.resolve("second")));
+        OwnerCa own = service(dir.resolve("second"), "s3cret", TrustPolicy.Mode.OWN_CA_ONLY, wallet, "second-ca")
+                .createCa("Second household", null);
+        assertEquals(List.of("owner-ca", "second-ca"), wallet.certificateAuthorityKeys());
+        assertArrayEquals(wallet.certificateAuthorityPublicKey("second-ca").getEncoded(),
+                own.certificate().getPublicKey().getEncoded());
     }
 
     @Test
@@ -208,6 +341,12 @@ class PkiServiceTest {
                 () -> DeviceIdentityComponent.settings(config(Map.of("cacheFreshnessSeconds", -1L)), null, null));
         assertEquals(Set.of(owner), DeviceIdentityComponent.settings(
                 config(Map.of("allowedOwners", new String[] {owner.toString(), " "})), null, null).allowedOwners());
+        assertEquals("owner-ca", s.caKeyAlias());
+        assertEquals("fleet-7", DeviceIdentityComponent.settings(config(Map.of("caKeyAlias", "fleet-7")), null, null)
+                .caKeyAlias());
+        IllegalArgumentException alias = assertThrows(IllegalArgumentException.class,
+                () -> DeviceIdentityComponent.settings(config(Map.of("caKeyAlias", "../ca")), null, null));
+        assertTrue(alias.getMessage().contains("caKeyAlias"), alias.getMessage());
     }
 
     private static PkiConfig config(Map<String, Object> values) {
@@ -219,6 +358,7 @@ class PkiServiceTest {
             }
             @Override public String folder() { return v("folder", ""); }
             @Override public String caName() { return v("caName", "IOTPAY owner CA"); }
+            @Override public String caKeyAlias() { return v("caKeyAlias", "owner-ca"); }
             @Override public String owner() { return v("owner", ""); }
             @Override public String passphrase() { return v("passphrase", ""); }
             @Override public String trustMode() { return v("trustMode", "OWN_CA_ONLY"); }

@@ -109,8 +109,11 @@ class RegistryOnAnvilTest {
 
     private PkiService service(Path folder, AccountId caOwner, Duration freshness) {
         PkiService.Settings s = new PkiService.Settings(folder, "anvil test".toCharArray(), "Anvil household",
-                Optional.of(caOwner), TrustPolicy.Mode.OWN_CA_ONLY, Set.of(), freshness, Duration.ofDays(30));
+                Optional.of(caOwner), TrustPolicy.Mode.OWN_CA_ONLY, Set.of(), freshness, Duration.ofDays(30),
+                "owner-ca");
+        // the CA key in a real wallet (its keystore folder inside the test folder)
         return new PkiService(s, connector.deviceRegistry(),
+                io.iotpay.pki.internal.testing.TestWallet.start(folder.resolve("wallet"), "anvil wallet"),
                 (account, msg) -> PaymentKeyLink.signPersonalMessage(KEYS.get(account.address()), msg),
                 RegistryOnAnvilTest::mined, Optional::empty, Clock.systemUTC());
     }
@@ -158,8 +161,9 @@ class RegistryOnAnvilTest {
                 Instant.now());
         PkiService.Settings s = new PkiService.Settings(dir.resolve("b"), "b".toCharArray(), "B",
                 Optional.of(Fixtures.account(Fixtures.KEY2)), TrustPolicy.Mode.LISTED_CAS, Set.of(),
-                Duration.ofMinutes(5), Duration.ofDays(30));
-        PkiService verifier = new PkiService(s, connector.deviceRegistry(), (a, m) -> {
+                Duration.ofMinutes(5), Duration.ofDays(30), "owner-ca");
+        // a verifying node only: no wallet
+        PkiService verifier = new PkiService(s, connector.deviceRegistry(), null, (a, m) -> {
             throw new UnsupportedOperationException();
         }, RegistryOnAnvilTest::mined, Optional::empty, clock);
         assertEquals(Status.VALID, verifier.verify(c.pem()).status());

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.ZoneId;
@@ -58,6 +59,7 @@ import io.iotpay.api.wallet.VoucherDomain;
 import io.iotpay.api.wallet.Wallet;
 import io.iotpay.api.wallet.WalletListener;
 import io.iotpay.api.wallet.WalletLockedException;
+import io.iotpay.wallet.internal.ca.CaKeyStore;
 import io.iotpay.wallet.internal.crypto.Bytes;
 import io.iotpay.wallet.internal.crypto.Eip191;
 import io.iotpay.wallet.internal.crypto.EthAddress;
@@ -82,7 +84,9 @@ import io.iotpay.wallet.internal.tx.EvmSigningPayload;
  * <p>
  * Folder layout: one v3 file per account ({@code UTC--<time>--<address>} for EVM keys, {@code tezos--<tz1>.json}
  * for Ed25519 seeds), {@code household-seed.json} (BIP-39 entropy of the household mnemonic, v3-encrypted) and
- * {@code accounts.json} (aliases, chains, paths; no secrets). Key files are never overwritten.
+ * {@code accounts.json} (aliases, chains, paths; no secrets), and {@code ca-p256--<alias>.json} per
+ * certificate-authority key (P-256, same v3 encryption, marked {@code "curve": "P-256"}; see {@link CaKeyStore}). Key
+ * files are never overwritten.
  * <p>
  * Keys are decrypted on first use and kept in memory until the account is locked or the component deactivates; then
  * the arrays are zeroed.
@@ -139,6 +143,7 @@ public final class WalletService implements Wallet {
     private final Map<String, Account> accounts = new LinkedHashMap<>();
     private final Map<AccountId, SpendingPolicy> policies = new ConcurrentHashMap<>();
     private final List<WalletListener> listeners = new CopyOnWriteArrayList<>();
+    private final CaKeyStore caKeys;
 
     /** OSGi constructor: reads {@code IOTPAY_WALLET_PASSPHRASE} from the process environment. */
     @Activate
@@ -163,6 +168,7 @@ public final class WalletService implements Wallet {
         this.secp = secp;
         this.random = random;
         this.engine = new SpendingPolicyEngine(clock, folder);
+        this.caKeys = new CaKeyStore(folder, passphrase, scrypt, random);
         loadIndex();
         loadPolicies();
         if (passphrase == null) {
@@ -178,6 +184,7 @@ public final class WalletService implements Wallet {
         synchronized (accounts) {
             accounts.values().forEach(Account::wipe);
         }
+        caKeys.wipe();
         Bytes.wipe(passphrase);
         if (secp instanceof AutoCloseable c) {
             try {
@@ -300,6 +307,11 @@ public final class WalletService implements Wallet {
             throw toApi(e);
         }
         byte[] key = d.privateKey();
+        if (d.curve() != null && !"secp256k1".equalsIgnoreCase(d.curve())) {
+            Bytes.wipe(key);
+            throw new KeystoreException(KeystoreException.Reason.UNSUPPORTED, "the file holds a " + d.curve()
+                    + " key, not a secp256k1 account key", null);
+        }
         String derived = Bytes.toHex(EthAddress.fromPublicKey(secp.publicKey(key)));
         if (d.address() != null && !d.address().equals(derived)) {
             Bytes.wipe(key);
@@ -862,6 +874,28 @@ public final class WalletService implements Wallet {
         }
     }
 
+    // ------------------------------------------------------------------------------------ certificate-authority keys
+
+    @Override
+    public PublicKey createCertificateAuthorityKey(String alias) {
+        return caKeys.create(alias);
+    }
+
+    @Override
+    public List<String> certificateAuthorityKeys() {
+        return caKeys.aliases();
+    }
+
+    @Override
+    public PublicKey certificateAuthorityPublicKey(String alias) {
+        return caKeys.publicKey(alias);
+    }
+
+    @Override
+    public byte[] signCertificate(String alias, byte[] tbsCertificate) {
+        return caKeys.signCertificate(alias, tbsCertificate);
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     private Account held(AccountId id) {
@@ -1019,7 +1053,7 @@ public final class WalletService implements Wallet {
 
     /** Snapshot of the in-memory key arrays (tests check that they are zeroed after lock/deactivate). */
     List<byte[]> keyArrays() {
-        List<byte[]> out = new ArrayList<>();
+        List<byte[]> out = new ArrayList<>(caKeys.keyArrays());
         synchronized (accounts) {
             for (Account a : accounts.values()) {
                 synchronized (a) {

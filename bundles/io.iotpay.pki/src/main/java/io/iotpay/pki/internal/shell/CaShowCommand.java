@@ -29,7 +29,7 @@ public class CaShowCommand extends PkiCommand {
                 "Serial", ca.getSerialNumber().toString(16),
                 "Not before", time(ca.getNotBefore().toInstant()),
                 "Not after", time(ca.getNotAfter().toInstant()),
-                "Key", ca.getPublicKey().getAlgorithm() + " P-256",
+                "Key", ca.getPublicKey().getAlgorithm() + " P-256, " + c.pki.caKeyLocation().orElse("-"),
                 "SHA-256 fingerprint", fingerprint(ca),
                 "Folder", c.pki.settings().folder().toString(),
                 "Trust mode", c.pki.trustPolicy().mode().name(),

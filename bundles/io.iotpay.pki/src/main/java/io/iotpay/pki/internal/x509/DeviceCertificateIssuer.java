@@ -90,7 +90,7 @@ public final class DeviceCertificateIssuer {
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
                             new GeneralName(GeneralName.uniformResourceIdentifier, paymentAccount.toString())))
                     .addExtension(DeviceProfile.DEVICE_LINK_OID, false, DeviceProfile.encodeLink(ca.owner(), link));
-            return OwnerCa.sign(b, ca.privateKey());
+            return OwnerCa.sign(b, ca.key());
         } catch (CertIOException | NoSuchAlgorithmException | java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException("cannot build the device certificate: " + e.getMessage(), e);
         }

@@ -10,6 +10,7 @@ import io.iotpay.api.wallet.AccountInfo;
 import io.iotpay.api.wallet.Wallet;
 import io.iotpay.pki.internal.PkiService;
 import io.iotpay.pki.internal.testing.FakeRegistry;
+import io.iotpay.pki.internal.testing.TestWallet;
 import io.iotpay.pki.internal.x509.Fixtures;
 import io.iotpay.pki.internal.x509.PaymentKeyLink;
 import io.iotpay.pki.internal.x509.Pem;
@@ -45,9 +46,11 @@ class PkiCommandsTest {
             new AccountInfo("household", owner, null, false, AccountInfo.KeyOrigin.RAW_KEY),
             new AccountInfo("plug", payment, null, false, AccountInfo.KeyOrigin.RAW_KEY));
 
-    private final PkiService pki = new PkiService(new PkiService.Settings(dir(), "pass".toCharArray(), "Shell CA",
-            Optional.empty(), TrustPolicy.Mode.OWN_CA_ONLY, Set.of(), Duration.ofSeconds(30), Duration.ofDays(10)),
-            registry, (a, m) -> PaymentKeyLink.signPersonalMessage(keys.get(a), m), tx -> { }, Optional::empty,
+    private final Path pkiFolder = dir();
+    private final PkiService pki = new PkiService(new PkiService.Settings(pkiFolder, "pass".toCharArray(), "Shell CA",
+            Optional.empty(), TrustPolicy.Mode.OWN_CA_ONLY, Set.of(), Duration.ofSeconds(30), Duration.ofDays(10),
+            "owner-ca"), registry, TestWallet.start(pkiFolder.resolve("wallet"), "wallet pass"),
+            (a, m) -> PaymentKeyLink.signPersonalMessage(keys.get(a), m), tx -> { }, Optional::empty,
             Clock.systemUTC());
 
     private Path dir() {
@@ -84,6 +87,7 @@ class PkiCommandsTest {
         create.owner = "household";
         String ca = run(create);
         assertTrue(ca.contains("CN=Shell CA") && ca.contains(owner.toString()), ca);
+        assertTrue(ca.contains("wallet certificate-authority key \"owner-ca\""), ca);
         assertThrows(IllegalStateException.class, () -> run(new CaCreateCommand()));
 
         CertIssueCommand issue = new CertIssueCommand();

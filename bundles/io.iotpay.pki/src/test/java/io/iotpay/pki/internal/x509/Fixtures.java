@@ -53,7 +53,30 @@ public final class Fixtures {
      * @return a CA valid from T0 - 1 day for 10 years
      */
     public static OwnerCa ca(String name, AccountId owner) {
-        return OwnerCa.create(name, owner, T0.minus(Duration.ofDays(1)), Duration.ofDays(3650));
+        return OwnerCa.create(name, owner, T0.minus(Duration.ofDays(1)), Duration.ofDays(3650), inMemoryKey());
+    }
+
+    /** @return a fresh P-256 CA key held in memory (tests that are not about where the CA key lives) */
+    public static CaSigner inMemoryKey() {
+        KeyPair kp = Crypto.newP256KeyPair();
+        return CaSigner.ofKey(kp.getPrivate(), kp.getPublic(), "in-memory test key");
+    }
+
+    /**
+     * A CA whose key is a certificate-authority key created in a (real) wallet.
+     *
+     * @param wallet the wallet
+     * @param alias the CA-key alias to create
+     * @param name CA name
+     * @param owner owner account
+     * @param notBefore start
+     * @param validity validity
+     * @return the CA
+     */
+    public static OwnerCa walletCa(io.iotpay.api.wallet.Wallet wallet, String alias, String name, AccountId owner,
+            Instant notBefore, Duration validity) {
+        wallet.createCertificateAuthorityKey(alias);
+        return OwnerCa.create(name, owner, notBefore, validity, CaSigner.wallet(wallet, alias));
     }
 
     /**

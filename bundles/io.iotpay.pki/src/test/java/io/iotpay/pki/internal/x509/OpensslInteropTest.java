@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.iotpay.api.chain.AccountId;
+import io.iotpay.pki.internal.testing.TestWallet;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Exported files are accepted by OpenSSL (skipped when /usr/bin/openssl is absent). */
@@ -28,9 +30,15 @@ class OpensslInteropTest {
     Path dir;
 
     private final AccountId owner = Fixtures.account(Fixtures.KEY1);
-    // dates around "now": openssl verify checks them against the system clock
-    private final OwnerCa ca = OwnerCa.create("Openssl CA", owner, java.time.Instant.now().minusSeconds(3600),
-            java.time.Duration.ofDays(30));
+    /** The CA under test: its key is a certificate-authority key in a real wallet, which signs every certificate. */
+    private OwnerCa ca;
+
+    @BeforeEach
+    void walletCa() {
+        // dates around "now": openssl verify checks them against the system clock
+        ca = Fixtures.walletCa(TestWallet.start(dir.resolve("wallet"), "wallet pass"), "owner-ca", "Openssl CA",
+                owner, java.time.Instant.now().minusSeconds(3600), java.time.Duration.ofDays(30));
+    }
 
     @BeforeAll
     static void needsOpenssl() {
@@ -76,6 +84,18 @@ class OpensslInteropTest {
     }
 
     @Test
+    void walletSignedRootIsAValidSelfSignedCa() throws Exception {
+        Files.writeString(dir.resolve("ca.pem"), Pem.encode(ca.certificate()));
+        Run self = openssl("verify", "-CAfile", "ca.pem", "-purpose", "any", "ca.pem");
+        assertEquals(0, self.exit(), self.output());
+        assertTrue(self.output().contains("ca.pem: OK"), self.output());
+        Run text = openssl("x509", "-in", "ca.pem", "-text", "-noout");
+        assertTrue(text.output().contains("ecdsa-with-SHA256"), text.output());
+        assertTrue(text.output().contains("CA:TRUE, pathlen:0"), text.output());
+        assertTrue(text.output().contains("prime256v1"), text.output());
+    }
+
+    @Test
     void verifyAcceptsOwnCaAndRefusesForeignCa() throws Exception {
         Fixtures.Device d = device(ca, "plug-ossl");
         Files.writeString(dir.resolve("ca.pem"), Pem.encode(ca.certificate()));
@@ -87,14 +107,14 @@ class OpensslInteropTest {
         assertEquals(0, purpose.exit(), purpose.output());
 
         OwnerCa foreign = OwnerCa.create("Foreign CA", owner, java.time.Instant.now().minusSeconds(3600),
-                java.time.Duration.ofDays(30));
+                java.time.Duration.ofDays(30), Fixtures.inMemoryKey());
         Files.writeString(dir.resolve("foreign.pem"), Pem.encode(foreign.certificate()));
         Run bad = openssl("verify", "-CAfile", "foreign.pem", "dev.pem");
         assertNotEquals(0, bad.exit(), bad.output());
 
         // same name, different key: also refused
         OwnerCa impostor = OwnerCa.create("Openssl CA", owner, java.time.Instant.now().minusSeconds(3600),
-                java.time.Duration.ofDays(30));
+                java.time.Duration.ofDays(30), Fixtures.inMemoryKey());
         Files.writeString(dir.resolve("impostor.pem"), Pem.encode(impostor.certificate()));
         Run bad2 = openssl("verify", "-CAfile", "impostor.pem", "dev.pem");
         assertNotEquals(0, bad2.exit(), bad2.output());
@@ -109,11 +129,6 @@ class OpensslInteropTest {
         assertTrue(p12.output().contains("subject=CN = plug-ossl"), p12.output());
         Run wrong = openssl("pkcs12", "-in", "dev.p12", "-passin", "pass:wrong", "-nokeys");
         assertNotEquals(0, wrong.exit(), wrong.output());
-
-        ca.save(dir.resolve("pki"), "ca pass".toCharArray());
-        Run caKey = openssl("pkcs12", "-in", "pki/ca.p12", "-passin", "pass:ca pass", "-nodes", "-nocerts");
-        assertEquals(0, caKey.exit(), caKey.output());
-        assertTrue(caKey.output().contains("friendlyName: " + OwnerCa.ALIAS), caKey.output());
 
         Files.writeString(dir.resolve("key.pem"), Pem.encodeEncryptedKey(d.tls().getPrivate(), "k".toCharArray()));
         Run key = openssl("pkey", "-in", "key.pem", "-passin", "pass:k", "-pubout");

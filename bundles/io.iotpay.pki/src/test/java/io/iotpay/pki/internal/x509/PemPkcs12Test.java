@@ -79,23 +79,71 @@ class PemPkcs12Test {
     }
 
     @Test
-    void caSaveAndLoad() throws Exception {
+    void legacyCaKeyFileIsStillRead() throws Exception {
+        // a CA created before the key moved into the wallet: ca.p12 (key + certificate) and ca.pem
         Path folder = dir.resolve("pki");
-        ca.save(folder, "ca secret".toCharArray());
+        java.security.KeyPair kp = Crypto.newP256KeyPair();
+        OwnerCa original = OwnerCa.create("Legacy CA", owner, Fixtures.T0, java.time.Duration.ofDays(365),
+                CaSigner.ofKey(kp.getPrivate(), kp.getPublic(), "test"));
+        SecureFiles.ensureOwnerOnlyDir(folder);
+        Pkcs12.write(folder.resolve(OwnerCa.KEY_FILE), OwnerCa.ALIAS, kp.getPrivate(), List.of(original.certificate()),
+                "ca secret".toCharArray());
+        original.saveCertificate(folder);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));
-        assertEquals("rw-------",
-                PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve(OwnerCa.KEY_FILE))));
         assertTrue(OwnerCa.exists(folder));
-        OwnerCa back = OwnerCa.load(folder, "ca secret".toCharArray());
-        assertEquals(ca.certificate(), back.certificate());
+        assertTrue(OwnerCa.hasLegacyKeyFile(folder));
+        OwnerCa back = OwnerCa.loadLegacy(folder, "ca secret".toCharArray());
+        assertEquals(original.certificate(), back.certificate());
         assertEquals(owner, back.owner());
-        assertEquals(ca.certificate(), OwnerCa.loadCertificate(folder));
+        assertTrue(back.keyDescription().contains("ca.p12"), back.keyDescription());
+        assertEquals(original.certificate(), OwnerCa.loadCertificate(folder));
         // the loaded CA issues certificates the original CA's certificate verifies
         Fixtures.Device d = Fixtures.device(back, "plug-2", Fixtures.KEY0);
-        d.cert().verify(ca.publicKey());
+        d.cert().verify(original.publicKey());
         String caPem = Files.readString(folder.resolve(OwnerCa.CERT_FILE), StandardCharsets.UTF_8);
         assertFalse(caPem.contains("PRIVATE"));
-        assertThrows(IllegalArgumentException.class, () -> OwnerCa.load(folder, "wrong".toCharArray()));
+        assertThrows(IllegalArgumentException.class, () -> OwnerCa.loadLegacy(folder, "wrong".toCharArray()));
+    }
+
+    @Test
+    void caCertificateFileIsPublicAndTheKeyMustMatchIt() throws Exception {
+        Path folder = dir.resolve("pki");
+        ca.saveCertificate(folder);
+        assertTrue(OwnerCa.exists(folder));
+        assertFalse(OwnerCa.hasLegacyKeyFile(folder), "no key file is written");
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            assertEquals(List.of(OwnerCa.CERT_FILE), files.map(p -> p.getFileName().toString()).toList());
+        }
+        assertFalse(Files.readString(folder.resolve(OwnerCa.CERT_FILE)).contains("PRIVATE"));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> OwnerCa.load(folder, Fixtures.inMemoryKey()));
+        assertTrue(e.getMessage().contains("different public key"), e.getMessage());
+    }
+
+    @Test
+    void aCaKeyThatSignsWithAnotherKeyIsCaught() {
+        // the signer claims one public key but signs with another: the certificate is checked before it is returned
+        CaSigner honest = Fixtures.inMemoryKey();
+        CaSigner other = Fixtures.inMemoryKey();
+        CaSigner lying = new CaSigner() {
+            @Override
+            public java.security.PublicKey publicKey() {
+                return honest.publicKey();
+            }
+
+            @Override
+            public byte[] signTbsCertificate(byte[] tbs) {
+                return other.signTbsCertificate(tbs);
+            }
+
+            @Override
+            public String describe() {
+                return "lying key";
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> OwnerCa.create("X", owner,
+                Fixtures.T0, java.time.Duration.ofDays(1), lying));
+        assertTrue(e.getMessage().contains("lying key"), e.getMessage());
     }
 
     @Test

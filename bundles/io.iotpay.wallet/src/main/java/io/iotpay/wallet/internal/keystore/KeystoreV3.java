@@ -70,9 +70,18 @@ public final class KeystoreV3 {
         }
     }
 
-    /** A decrypted key: 32-byte private key and the address stored in the file (lower-case hex, may be null). */
-    public record Decrypted(byte[] privateKey, String address, String id) {
+    /**
+     * A decrypted key: 32-byte private key, the address stored in the file (lower-case hex, may be null), and the
+     * {@value #CURVE_FIELD} the file names (null when it names none: a plain v3 file, i.e. secp256k1).
+     */
+    public record Decrypted(byte[] privateKey, String address, String id, String curve) {
     }
+
+    /**
+     * Top-level field, not part of Web3 Secret Storage, that IOTPAY writes into files whose secret is not a secp256k1
+     * account key (e.g. {@code "P-256"} for certificate-authority keys), so they are never taken for an account.
+     */
+    public static final String CURVE_FIELD = "curve";
 
     private KeystoreV3() {
     }
@@ -212,7 +221,8 @@ public final class KeystoreV3 {
                 address = address.substring(2);
             }
             String id = root.hasNonNull("id") ? root.get("id").asText() : null;
-            return new Decrypted(key, address, id);
+            String curve = root.hasNonNull(CURVE_FIELD) ? root.get(CURVE_FIELD).asText() : null;
+            return new Decrypted(key, address, id, curve);
         } finally {
             Bytes.wipe(dk);
         }
@@ -223,6 +233,17 @@ public final class KeystoreV3 {
     /** Encrypts a private key to a v3 JSON document (scrypt, AES-128-CTR). */
     public static String encrypt(byte[] privateKey, String addressHex, char[] passphrase, ScryptParams params,
             SecureRandom random) {
+        return encrypt(privateKey, addressHex, java.util.Map.of(), passphrase, params, random);
+    }
+
+    /**
+     * Encrypts a secret to a v3 JSON document (scrypt, AES-128-CTR), with further top-level string fields (public
+     * information only, e.g. {@value #CURVE_FIELD}).
+     *
+     * @param addressHex the address, or null to write none (keys that are not secp256k1 accounts)
+     */
+    public static String encrypt(byte[] privateKey, String addressHex, java.util.Map<String, String> extra,
+            char[] passphrase, ScryptParams params, SecureRandom random) {
         if (privateKey.length < 16 || privateKey.length > 64) {
             throw new IllegalArgumentException("secret must be 16..64 bytes");
         }
@@ -237,8 +258,11 @@ public final class KeystoreV3 {
             byte[] ciphertext = aesCtr(Arrays.copyOfRange(dk, 0, 16), iv, privateKey);
             byte[] mac = Keccak.keccak256(Arrays.copyOfRange(dk, 16, 32), ciphertext);
             ObjectNode root = MAPPER.createObjectNode();
-            String addr = addressHex.toLowerCase(Locale.ROOT);
-            root.put("address", addr.startsWith("0x") ? addr.substring(2) : addr);
+            if (addressHex != null) {
+                String addr = addressHex.toLowerCase(Locale.ROOT);
+                root.put("address", addr.startsWith("0x") ? addr.substring(2) : addr);
+            }
+            new java.util.TreeMap<>(extra).forEach(root::put);
             ObjectNode crypto = root.putObject("crypto");
             crypto.put("cipher", "aes-128-ctr");
             crypto.putObject("cipherparams").put("iv", Bytes.toHex(iv));
