@@ -70,6 +70,18 @@ public interface ChainConnector {
     TxHash transfer(AccountId from, AccountId to, Amount amount);
 
     /**
+     * The confirmation depth this connector treats as final (1 = included in the head block), configured per network
+     * (e.g. 1 on the local devnet, 3 on BNB Smart Chain and Ethereum): wait for it before relying on a transaction
+     * ({@link #awaitReceipt}), and {@link SettlementScheme#confirmedChannel} reads at it.
+     *
+     * @return at least 1
+     * @since 1.2
+     */
+    default int confirmations() {
+        return 1;
+    }
+
+    /**
      * Waits until a transaction has the requested number of confirmations.
      *
      * @param tx the transaction, on this chain

@@ -127,6 +127,20 @@ public interface SettlementScheme {
     Optional<Channel> channel(ChannelId id);
 
     /**
+     * Reads a channel's state as of the connector's confirmation depth ({@link ChainConnector#confirmations()}): a
+     * deposit, top-up or open that is not that deep yet is not in the answer. A provider uses this before it accepts
+     * vouchers against a deposit, so that a reorganisation cannot take away a deposit it already delivered against.
+     * The default reads the head ({@link #channel}).
+     *
+     * @param id the channel
+     * @return the channel as of the confirmed block, or empty if it did not exist there
+     * @since 1.2
+     */
+    default Optional<Channel> confirmedChannel(ChannelId id) {
+        return channel(id);
+    }
+
+    /**
      * Computes the digest a payer signs to grant {@code cumulative} in a channel (EIP-712 digest on EVM chains).
      * Used to verify vouchers; wallets compute the same digest themselves when signing.
      *

@@ -6,5 +6,5 @@
  * registry and the anchoring contract of a chain are reached through its connector.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.iotpay.api.chain;

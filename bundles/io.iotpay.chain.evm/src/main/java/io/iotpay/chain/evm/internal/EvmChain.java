@@ -38,7 +38,31 @@ import io.iotpay.chain.evm.internal.tx.TxSender;
  * @param settleTimeout how long a client waits for a preparatory transaction (token approval) to be mined
  */
 public record EvmChain(ChainId chain, JsonRpcClient rpc, TxSender sender, ReceiptWaiter receipts, Asset nativeAsset,
-        RevertDecoder reverts, long logsFromBlock, Duration settleTimeout) {
+        RevertDecoder reverts, long logsFromBlock, Duration settleTimeout, int confirmations) {
+
+    /** Without a confirmation depth of its own: 1 (the head block). */
+    public EvmChain(ChainId chain, JsonRpcClient rpc, TxSender sender, ReceiptWaiter receipts, Asset nativeAsset,
+            RevertDecoder reverts, long logsFromBlock, Duration settleTimeout) {
+        this(chain, rpc, sender, receipts, nativeAsset, reverts, logsFromBlock, settleTimeout, 1);
+    }
+
+    /**
+     * The block tag of the newest block with {@link #confirmations} confirmations: {@code "latest"} for 1, else the
+     * head's number minus {@code confirmations - 1} (never below 0).
+     */
+    public String confirmedBlockTag() {
+        if (confirmations <= 1) {
+            return "latest";
+        }
+        long head = JsonRpcClient.quantity(rpc.call("eth_blockNumber"));
+        return "0x" + Long.toHexString(Math.max(0, head - confirmations + 1));
+    }
+
+    /** @return the result of {@code eth_call} at the given block tag, decoded */
+    @SuppressWarnings("rawtypes")
+    public List<Type> callAt(AccountId contract, byte[] data, String blockTag, TypeReference<?>... outputs) {
+        return Abi.decode(callRaw(contract.address(), data, blockTag), outputs);
+    }
 
     /** @return the result of {@code eth_call} at the latest block, decoded */
     @SuppressWarnings("rawtypes")
@@ -48,8 +72,13 @@ public record EvmChain(ChainId chain, JsonRpcClient rpc, TxSender sender, Receip
 
     /** @return raw return data of {@code eth_call} */
     public String callRaw(String to, byte[] data) {
+        return callRaw(to, data, "latest");
+    }
+
+    /** @return raw return data of {@code eth_call} at a block tag */
+    public String callRaw(String to, byte[] data, String blockTag) {
         try {
-            JsonNode r = rpc.call("eth_call", GasEstimator.callObject(null, to, BigInteger.ZERO, data), "latest");
+            JsonNode r = rpc.call("eth_call", GasEstimator.callObject(null, to, BigInteger.ZERO, data), blockTag);
             return r.asText("0x");
         } catch (RpcErrorException e) {
             if (e.isRevert()) {

@@ -81,7 +81,7 @@ public final class EvmConnectorCore implements ChainConnector, AutoCloseable {
         TxSender sender = new TxSender(rpc, chain.evmChainId(), new NonceManager(rpc), gas,
                 new FeeOracle(rpc, settings.txType(), settings.minTipWei()), signer);
         this.evm = new EvmChain(chain, rpc, sender, new ReceiptWaiter(rpc, settings.pollInterval()), nativeAsset,
-                reverts, settings.logsFromBlock(), Duration.ofMinutes(5));
+                reverts, settings.logsFromBlock(), Duration.ofMinutes(5), Math.max(1, settings.confirmations()));
         if (settings.channelsContract() != null) {
             AccountId c = AccountId.of(chain, settings.channelsContract());
             IotpaySettlementScheme s = new IotpaySettlementScheme(evm, c);
@@ -188,6 +188,11 @@ public final class EvmConnectorCore implements ChainConnector, AutoCloseable {
         }
         return evm.sender().send(from, amount.asset().token(), BigInteger.ZERO,
                 Abi.call("transfer(address,uint256)", new Address(to.address()), new Uint256(amount.units())));
+    }
+
+    @Override
+    public int confirmations() {
+        return evm.confirmations();
     }
 
     @Override

@@ -426,4 +426,33 @@ class ChannelsContractTest {
         var raw = chain.evm().receipts().raw(r.hash()).orElseThrow();
         return r.gasUsed().multiply(io.iotpay.chain.evm.internal.rpc.JsonRpcClient.bigQuantity(raw.get("effectiveGasPrice")));
     }
+
+    /** Security review M4: what a provider accepts against is read at the connector's confirmation depth. */
+    @Test
+    void confirmedChannelReadsAtTheConfirmationDepthWhileChannelReadsTheHead() {
+        EvmChain e = chain.evm();
+        EvmChain deep = new EvmChain(e.chain(), e.rpc(), e.sender(), e.receipts(), e.nativeAsset(), e.reverts(),
+                e.logsFromBlock(), e.settleTimeout(), 3);
+        IotpaySettlementScheme deepScheme = new IotpaySettlementScheme(deep, scheme.contract());
+        assertEquals(1, chain.evm().confirmations(), "the devnet preset needs one confirmation");
+        AccountId payer = chain.funded(10);
+        AccountId payee = chain.funded(1);
+        ChannelId id = open(payer, payee, wei(1_000_000), salt()); // mined in the head block: 1 confirmation
+        assertEquals(wei(1_000_000), deepScheme.channel(id).orElseThrow().deposit(), "the head has the channel");
+        assertTrue(deepScheme.confirmedChannel(id).isEmpty(), "not 3 blocks deep yet");
+        assertEquals(wei(1_000_000), scheme.confirmedChannel(id).orElseThrow().deposit(),
+                "with confirmation depth 1 the head is final");
+        chain.evm().rpc().call("evm_mine");
+        assertTrue(deepScheme.confirmedChannel(id).isEmpty(), "2 confirmations are not 3");
+        chain.evm().rpc().call("evm_mine");
+        assertEquals(wei(1_000_000), deepScheme.confirmedChannel(id).orElseThrow().deposit(), "3 confirmations");
+
+        chain.mined(scheme.topUp(payer, id, wei(500_000)));
+        assertEquals(wei(1_500_000), deepScheme.channel(id).orElseThrow().deposit());
+        assertEquals(wei(1_000_000), deepScheme.confirmedChannel(id).orElseThrow().deposit(),
+                "a top-up counts once it is 3 blocks deep");
+        chain.evm().rpc().call("evm_mine");
+        chain.evm().rpc().call("evm_mine");
+        assertEquals(wei(1_500_000), deepScheme.confirmedChannel(id).orElseThrow().deposit());
+    }
 }

@@ -436,7 +436,8 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
                 continue;
             }
             for (SettlementScheme s : c.settlementSchemes()) {
-                Optional<Channel> ch = s.channel(id);
+                // at the connector's confirmation depth: a deposit is delivered against only once it is final
+                Optional<Channel> ch = s.confirmedChannel(id);
                 if (ch.isPresent()) {
                     return ch;
                 }
@@ -557,7 +558,7 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         byte[] salt = newSalt();
         ChannelId id = scheme.channelId(payer, offer.payee(), asset, salt);
         TxHash tx = scheme.open(payer, offer.payee(), deposit, salt, null);
-        TxReceipt receipt = c.awaitReceipt(tx, 1, settings.txTimeout());
+        TxReceipt receipt = c.awaitReceipt(tx, c.confirmations(), settings.txTimeout());
         if (!receipt.success()) {
             throw new ProtocolException(ErrorCode.INSUFFICIENT_DEPOSIT, "opening channel " + id + " reverted (" + tx
                     + ")");
@@ -967,7 +968,8 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
     }
 
     private void mined(ChainId chain, TxHash tx) {
-        TxReceipt receipt = connector(chain).awaitReceipt(tx, 1, settings.txTimeout());
+        ChainConnector cc = connector(chain);
+        TxReceipt receipt = cc.awaitReceipt(tx, cc.confirmations(), settings.txTimeout());
         if (!receipt.success()) {
             throw new ProtocolException(ErrorCode.INVALID_STATE, "transaction " + tx + " reverted");
         }

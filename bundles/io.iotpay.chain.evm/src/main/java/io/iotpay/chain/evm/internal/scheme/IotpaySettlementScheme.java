@@ -346,10 +346,21 @@ public final class IotpaySettlementScheme implements SettlementScheme {
     }
 
     @Override
-    @SuppressWarnings("rawtypes")
     public Optional<Channel> channel(ChannelId id) {
-        List<Type> st = evm.call(contract, Abi.call(artifact.function("channel"), Abi.bytes32(id.bytes())),
-                new TypeReference<Uint256>() { }, new TypeReference<Uint256>() { }, new TypeReference<Uint256>() { });
+        return channelAt(id, "latest");
+    }
+
+    /** The channel as of the newest block with the connector's confirmation depth ({@link EvmChain#confirmations}). */
+    @Override
+    public Optional<Channel> confirmedChannel(ChannelId id) {
+        return channelAt(id, evm.confirmedBlockTag());
+    }
+
+    @SuppressWarnings("rawtypes")
+    private Optional<Channel> channelAt(ChannelId id, String blockTag) {
+        List<Type> st = evm.callAt(contract, Abi.call(artifact.function("channel"), Abi.bytes32(id.bytes())),
+                blockTag, new TypeReference<Uint256>() { }, new TypeReference<Uint256>() { },
+                new TypeReference<Uint256>() { });
         BigInteger deposit = (BigInteger) st.get(0).getValue();
         BigInteger claimed = (BigInteger) st.get(1).getValue();
         long closesAt = ((BigInteger) st.get(2).getValue()).longValueExact();
