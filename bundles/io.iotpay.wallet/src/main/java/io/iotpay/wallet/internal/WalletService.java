@@ -206,7 +206,13 @@ public final class WalletService implements Wallet {
             LOG.warn("IOTPAY wallet: no passphrase configured (config 'passphrase' or environment {}); the wallet "
                     + "starts LOCKED and cannot create or unlock accounts", WalletConfig.PASSPHRASE_ENV);
         }
-        LOG.info("IOTPAY wallet: {} account(s) in {}, secp256k1 via {}", accounts.size(), folder, secp.name());
+        if (config.passphrase() != null && !config.passphrase().isEmpty()) {
+            // review L4: the configuration is stored in plain text (etc/io.iotpay.wallet.cfg, the config admin cache)
+            LOG.warn("IOTPAY wallet: the keystore passphrase is given in the configuration, which is stored in plain "
+                    + "text; prefer the environment variable {} and remove 'passphrase' from the configuration",
+                    WalletConfig.PASSPHRASE_ENV);
+        }
+                LOG.info("IOTPAY wallet: {} account(s) in {}, secp256k1 via {}", accounts.size(), folder, secp.name());
     }
 
     /**
