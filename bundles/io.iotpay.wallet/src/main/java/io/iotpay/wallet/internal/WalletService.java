@@ -20,6 +20,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -90,6 +93,13 @@ import io.iotpay.wallet.internal.tx.EvmSigningPayload;
  * <p>
  * Keys are decrypted on first use and kept in memory until the account is locked or the component deactivates; then
  * the arrays are zeroed.
+ * <p>
+ * Concurrency (M6): a key array is only read under its account's read lock ({@link #withKey}), for the whole
+ * signature; {@link #lock} and {@link #deactivate} zero it under the account's write lock, so a wipe waits for the
+ * signatures in progress and a signature never sees a half-zeroed key. Every operation that uses the passphrase,
+ * the secp256k1 context or a key holds the wallet's read lock ({@code life}); {@link #deactivate} takes its write
+ * lock, so it waits for them, and afterwards everything refuses ({@link WalletLockedException} for signatures,
+ * {@link IllegalStateException} for account creation) instead of using a zeroed passphrase or a closed context.
  */
 @Component(service = Wallet.class, configurationPid = "io.iotpay.wallet", configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = WalletConfig.class)
@@ -101,13 +111,17 @@ public final class WalletService implements Wallet {
     private static final String POLICIES = "policies.json";
     private static final String VOUCHER_TYPE = "Voucher";
 
-    /** One account; key material guarded by {@code this}. */
+    /**
+     * One account; {@code key} and {@code publicKey} are guarded by {@code rw}: read (signing) under its read lock,
+     * set or zeroed under its write lock. {@code locked} is written under the write lock.
+     */
     private static final class Account {
         final String alias;
         final AccountId id;
         final String path;
         final KeyOrigin origin;
         final String file;
+        final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
         volatile boolean locked;
         byte[] key;
         byte[] publicKey;
@@ -124,9 +138,16 @@ public final class WalletService implements Wallet {
             return new AccountInfo(alias, id, path, locked, origin);
         }
 
-        synchronized void wipe() {
-            Bytes.wipe(key);
-            key = null;
+        /** Zeroes the key; waits for the signatures in progress with it. */
+        void wipe() {
+            Lock w = rw.writeLock();
+            w.lock();
+            try {
+                Bytes.wipe(key);
+                key = null;
+            } finally {
+                w.unlock();
+            }
         }
     }
 
@@ -144,6 +165,10 @@ public final class WalletService implements Wallet {
     private final Map<AccountId, SpendingPolicy> policies = new ConcurrentHashMap<>();
     private final List<WalletListener> listeners = new CopyOnWriteArrayList<>();
     private final CaKeyStore caKeys;
+    /** Read: an operation using the passphrase, the secp256k1 context or keys; write: {@link #deactivate}. */
+    private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
+    /** Set once by {@link #deactivate} (under the write lock of {@code life}). */
+    private volatile boolean closed;
 
     /** OSGi constructor: reads {@code IOTPAY_WALLET_PASSPHRASE} from the process environment. */
     @Activate
@@ -158,6 +183,11 @@ public final class WalletService implements Wallet {
                 : env.get(WalletConfig.PASSPHRASE_ENV);
         this.passphrase = pw == null || pw.isEmpty() ? null : pw.toCharArray();
         this.scrypt = new KeystoreV3.ScryptParams(config.scryptN(), config.scryptR(), config.scryptP());
+        try {
+            KeystoreV3.checkScryptLimits(scrypt); // never write key files this wallet would refuse to read
+        } catch (KeystoreError e) {
+            throw new IllegalArgumentException("configuration scryptN/scryptR/scryptP: " + e.getMessage(), e);
+        }
         this.defaultDailyLimit = new BigInteger(config.defaultDailyLimitUnits().trim());
         this.dayZone = ZoneId.of(config.dayZone());
         this.importChain = ChainId.parse(config.keystoreImportChain());
@@ -176,24 +206,52 @@ public final class WalletService implements Wallet {
             LOG.warn("IOTPAY wallet: no passphrase configured (config 'passphrase' or environment {}); the wallet "
                     + "starts LOCKED and cannot create or unlock accounts", WalletConfig.PASSPHRASE_ENV);
         }
-        LOG.info("IOTPAY wallet: {} account(s) in {}, secp256k1 via {}", accounts.size(), folder, secp.name());
+        if (config.passphrase() != null && !config.passphrase().isEmpty()) {
+            // review L4: the configuration is stored in plain text (etc/io.iotpay.wallet.cfg, the config admin cache)
+            LOG.warn("IOTPAY wallet: the keystore passphrase is given in the configuration, which is stored in plain "
+                    + "text; prefer the environment variable {} and remove 'passphrase' from the configuration",
+                    WalletConfig.PASSPHRASE_ENV);
+        }
+                LOG.info("IOTPAY wallet: {} account(s) in {}, secp256k1 via {}", accounts.size(), folder, secp.name());
     }
 
+    /**
+     * Waits for the operations in progress that use keys, the passphrase or the secp256k1 context, then zeroes the
+     * keys and the passphrase and closes the context; afterwards every signature is refused with
+     * {@link WalletLockedException}. Idempotent.
+     */
     @Deactivate
     void deactivate() {
-        synchronized (accounts) {
-            accounts.values().forEach(Account::wipe);
-        }
-        caKeys.wipe();
-        Bytes.wipe(passphrase);
-        if (secp instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.debug("closing secp256k1 context", e);
+        Lock w = life.writeLock();
+        w.lock();
+        try {
+            if (closed) {
+                return;
             }
+            closed = true;
+            synchronized (accounts) {
+                accounts.values().forEach(Account::wipe);
+            }
+            caKeys.close();
+            Bytes.wipe(passphrase);
+            if (secp instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("closing secp256k1 context", e);
+                }
+            }
+        } finally {
+            w.unlock();
         }
         LOG.info("IOTPAY wallet stopped; key material cleared");
+    }
+
+    /** Enters an operation that uses the passphrase, the secp256k1 context or keys (see {@link #deactivate}). */
+    private Lock enter() {
+        Lock r = life.readLock();
+        r.lock();
+        return r;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -228,6 +286,15 @@ public final class WalletService implements Wallet {
 
     @Override
     public AccountInfo importMnemonic(String alias, String mnemonic, ChainId chain, int index) {
+        Lock running = enter();
+        try {
+            return importMnemonicRunning(alias, mnemonic, chain, index);
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private AccountInfo importMnemonicRunning(String alias, String mnemonic, ChainId chain, int index) {
         requirePassphrase();
         byte[] entropy = Bip39.toEntropy(mnemonic);
         try {
@@ -246,6 +313,15 @@ public final class WalletService implements Wallet {
 
     @Override
     public AccountInfo deriveAccount(String alias, ChainId chain, int index) {
+        Lock running = enter();
+        try {
+            return deriveAccountRunning(alias, chain, index);
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private AccountInfo deriveAccountRunning(String alias, ChainId chain, int index) {
         requirePassphrase();
         synchronized (accounts) {
             Path seedFile = folder.resolve(SEED_FILE);
@@ -288,17 +364,31 @@ public final class WalletService implements Wallet {
 
     @Override
     public AccountInfo importPrivateKey(String alias, ChainId chain, byte[] key) {
-        requirePassphrase();
-        if (key == null || key.length != 32) {
-            throw new IllegalArgumentException("private key must be 32 bytes");
-        }
-        synchronized (accounts) {
-            return add(alias, chain, key.clone(), null, KeyOrigin.RAW_KEY);
+        Lock running = enter();
+        try {
+            requirePassphrase();
+            if (key == null || key.length != 32) {
+                throw new IllegalArgumentException("private key must be 32 bytes");
+            }
+            synchronized (accounts) {
+                return add(alias, chain, key.clone(), null, KeyOrigin.RAW_KEY);
+            }
+        } finally {
+            running.unlock();
         }
     }
 
     @Override
     public AccountInfo importKeystore(String alias, Path file, char[] filePassphrase) {
+        Lock running = enter();
+        try {
+            return importKeystoreRunning(alias, file, filePassphrase);
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private AccountInfo importKeystoreRunning(String alias, Path file, char[] filePassphrase) {
         requirePassphrase();
         KeystoreV3.Decrypted d;
         try {
@@ -395,17 +485,35 @@ public final class WalletService implements Wallet {
     @Override
     public void lock(AccountId account) {
         Account a = held(account);
-        a.locked = true;
-        a.wipe();
+        Lock w = a.rw.writeLock();
+        w.lock(); // waits for the signatures in progress with this key
+        try {
+            a.locked = true;
+            Bytes.wipe(a.key);
+            a.key = null;
+        } finally {
+            w.unlock();
+        }
         LOG.info("IOTPAY wallet: account {} locked", account);
     }
 
     @Override
     public void unlock(AccountId account) {
         Account a = held(account);
-        requirePassphrase();
-        keyOf(a, true); // proves the passphrase decrypts the file
-        a.locked = false;
+        Lock running = enter();
+        try {
+            requirePassphrase();
+            Lock w = a.rw.writeLock();
+            w.lock();
+            try {
+                loadKey(a); // proves the passphrase decrypts the file
+                a.locked = false;
+            } finally {
+                w.unlock();
+            }
+        } finally {
+            running.unlock();
+        }
         LOG.info("IOTPAY wallet: account {} unlocked", account);
     }
 
@@ -471,8 +579,9 @@ public final class WalletService implements Wallet {
     public Signature signPersonalMessage(AccountId account, byte[] message) {
         Account a = held(account);
         requireEvm(a);
-        return new Signature(secp.sign(Eip191.personalMessageDigest(message), keyOf(a, false), a.publicKey),
-                SignatureScheme.SECP256K1_RECOVERABLE);
+        byte[] digest = Eip191.personalMessageDigest(message);
+        return withKey(a, (key, pub) -> new Signature(secp.sign(digest, key, pub),
+                SignatureScheme.SECP256K1_RECOVERABLE));
     }
 
     @Override
@@ -491,7 +600,7 @@ public final class WalletService implements Wallet {
             throw e;
         }
         byte[] digest = Eip712.digest(td);
-        byte[] key = keyOf(a, false); // a locked account signs nothing and consumes no approval
+        withKey(a, (key, pub) -> null); // a locked account signs nothing and consumes no approval
         if (kind == TypedDataKind.OWNER_APPROVAL) {
             Object name = td.domain().get("name");
             try {
@@ -503,7 +612,8 @@ public final class WalletService implements Wallet {
                 throw e;
             }
         }
-        return new Signature(secp.sign(digest, key, a.publicKey), SignatureScheme.SECP256K1_RECOVERABLE);
+        return withKey(a, (key, pub) -> new Signature(secp.sign(digest, key, pub),
+                SignatureScheme.SECP256K1_RECOVERABLE));
     }
 
     /** How {@link #signTypedData} treats a document. */
@@ -655,7 +765,7 @@ public final class WalletService implements Wallet {
         PaymentIntent intent = moneyOf(from, tx);
         String unknownCall = unknownCall(from, tx);
         if (unknownCall != null) {
-            if (a.locked || passphrase == null) {
+            if (a.locked || passphrase == null || closed) {
                 SpendingRefusedException e = new SpendingRefusedException(Reason.ACCOUNT_LOCKED, null,
                         "account " + a.id + " is locked");
                 notifyRefused(e);
@@ -810,7 +920,7 @@ public final class WalletService implements Wallet {
 
     private Signature signPayment(Account a, PaymentIntent intent, byte[] digest, String voucherChannel,
             BigInteger voucherCumulative) {
-        if (a.locked || passphrase == null) {
+        if (a.locked || passphrase == null || closed) {
             SpendingRefusedException e = new SpendingRefusedException(Reason.ACCOUNT_LOCKED, intent,
                     "account " + a.id + " is locked");
             notifyRefused(e);
@@ -832,37 +942,82 @@ public final class WalletService implements Wallet {
     }
 
     private Signature rawSign(Account a, byte[] digest, boolean payment) {
-        byte[] key;
         try {
-            key = keyOf(a, false);
+            return withKey(a, (key, pub) -> {
+                if (a.id.chainId().isEvm()) {
+                    return new Signature(secp.sign(digest, key, pub), SignatureScheme.SECP256K1_RECOVERABLE);
+                }
+                org.bouncycastle.crypto.signers.Ed25519Signer s = new org.bouncycastle.crypto.signers.Ed25519Signer();
+                s.init(true, new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(key, 0));
+                s.update(digest, 0, digest.length);
+                return new Signature(s.generateSignature(), SignatureScheme.ED25519);
+            });
         } catch (WalletLockedException e) {
             if (payment) {
                 throw new SpendingRefusedException(Reason.ACCOUNT_LOCKED, null, "account " + a.id + " is locked");
             }
             throw e;
         }
-        if (a.id.chainId().isEvm()) {
-            return new Signature(secp.sign(digest, key, a.publicKey), SignatureScheme.SECP256K1_RECOVERABLE);
-        }
-        org.bouncycastle.crypto.signers.Ed25519Signer s = new org.bouncycastle.crypto.signers.Ed25519Signer();
-        s.init(true, new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(key, 0));
-        s.update(digest, 0, digest.length);
-        return new Signature(s.generateSignature(), SignatureScheme.ED25519);
     }
 
-    /** The in-memory key (a reference, not a copy: never hand it out), decrypting the file on first use. */
-    private byte[] keyOf(Account a, boolean evenIfLocked) {
-        if ((a.locked && !evenIfLocked) || passphrase == null) {
+    /**
+     * Runs {@code use} with the account's in-memory key and public key (references, not copies: {@code use} must
+     * not keep or hand them out), decrypting the file on first use. The key is read under the account's read lock
+     * and the wallet's {@code life} read lock for the whole of {@code use}, so {@link #lock} and {@link #deactivate}
+     * cannot zero it meanwhile; a locked account or a stopped wallet throws {@link WalletLockedException}.
+     */
+    private <T> T withKey(Account a, BiFunction<byte[], byte[], T> use) {
+        Lock running = enter();
+        try {
+            Lock r = a.rw.readLock();
+            r.lock();
+            try {
+                if (a.key == null) {
+                    requireUsable(a);
+                    // decrypt under the write lock (a read lock cannot be upgraded), then sign under the read lock
+                    r.unlock();
+                    Lock w = a.rw.writeLock();
+                    w.lock();
+                    try {
+                        requireUsable(a);
+                        loadKey(a);
+                    } finally {
+                        r.lock(); // downgrade: taken before the write lock is released
+                        w.unlock();
+                    }
+                }
+                requireUsable(a);
+                return use.apply(a.key, a.publicKey);
+            } finally {
+                r.unlock();
+            }
+        } finally {
+            running.unlock();
+        }
+    }
+
+    /** Refuses a locked account or a stopped wallet (the caller holds the account's lock). */
+    private void requireUsable(Account a) {
+        if (a.locked || passphrase == null || closed) {
             throw new WalletLockedException(a.id);
         }
-        synchronized (a) {
-            if (a.key == null) {
-                int len = 32;
-                byte[] k = decrypt(folder.resolve(a.file), len, len);
+    }
+
+    /** Decrypts the account's key file if the key is not in memory; the caller holds the account's write lock. */
+    private void loadKey(Account a) {
+        if (passphrase == null || closed) {
+            throw new WalletLockedException(a.id);
+        }
+        if (a.key == null) {
+            int len = 32;
+            byte[] k = decrypt(folder.resolve(a.file), len, len);
+            try {
                 a.publicKey = a.id.chainId().isEvm() ? secp.publicKey(k) : Tezos.publicKey(k);
-                a.key = k;
+            } catch (RuntimeException e) {
+                Bytes.wipe(k);
+                throw e;
             }
-            return a.key;
+            a.key = k;
         }
     }
 
@@ -916,6 +1071,9 @@ public final class WalletService implements Wallet {
     }
 
     private void requirePassphrase() {
+        if (closed) {
+            throw new IllegalStateException("the wallet is stopped");
+        }
         if (passphrase == null) {
             throw new IllegalStateException("the wallet has no passphrase configured (config 'passphrase' or "
                     + "environment " + WalletConfig.PASSPHRASE_ENV + ")");
@@ -1044,8 +1202,12 @@ public final class WalletService implements Wallet {
     boolean anyKeyInMemory() {
         synchronized (accounts) {
             return accounts.values().stream().anyMatch(a -> {
-                synchronized (a) {
+                Lock r = a.rw.readLock();
+                r.lock();
+                try {
                     return a.key != null;
+                } finally {
+                    r.unlock();
                 }
             });
         }
@@ -1056,10 +1218,14 @@ public final class WalletService implements Wallet {
         List<byte[]> out = new ArrayList<>(caKeys.keyArrays());
         synchronized (accounts) {
             for (Account a : accounts.values()) {
-                synchronized (a) {
+                Lock r = a.rw.readLock();
+                r.lock();
+                try {
                     if (a.key != null) {
                         out.add(a.key);
                     }
+                } finally {
+                    r.unlock();
                 }
             }
         }

@@ -63,6 +63,10 @@ import io.iotpay.wallet.internal.keystore.KeystoreV3;
  * <p>
  * The only signing operation is {@link #signCertificate}: a DER TBSCertificate with signature algorithm
  * ecdsa-with-SHA256, hashed here with SHA-256, signed with deterministic ECDSA (RFC 6979).
+ * <p>
+ * Concurrency (M6): the decrypted keys are read and zeroed only under this object's monitor; a signature is made
+ * entirely under it, so {@link #close} waits for the signatures in progress and no signature ever sees a half-zeroed
+ * key; after {@link #close} signing refuses with {@link WalletLockedException}.
  */
 public final class CaKeyStore {
     private static final Logger LOG = LoggerFactory.getLogger(CaKeyStore.class);
@@ -93,6 +97,8 @@ public final class CaKeyStore {
     private final KeystoreV3.ScryptParams scrypt;
     private final SecureRandom random;
     private final Map<String, Entry> decrypted = new HashMap<>();
+    /** Set by {@link #close}: nothing is decrypted, signed or created afterwards (the passphrase is zeroed next). */
+    private boolean closed;
 
     /**
      * @param folder the wallet's keystore folder
@@ -110,6 +116,10 @@ public final class CaKeyStore {
     /** Generates and stores a new key; returns its public key. */
     public synchronized PublicKey create(String alias) {
         requireAlias(alias);
+        if (closed) {
+            throw new IllegalStateException("the wallet is stopped; cannot create the certificate-authority key \""
+                    + alias + "\"");
+        }
         if (passphrase == null) {
             throw new IllegalStateException("the wallet has no passphrase configured (config 'passphrase' or "
                     + "environment " + io.iotpay.wallet.internal.WalletConfig.PASSPHRASE_ENV + "), so it cannot create "
@@ -231,8 +241,12 @@ public final class CaKeyStore {
         }
     }
 
-    /** Zeroes every decrypted key (deactivation). */
-    public synchronized void wipe() {
+    /**
+     * Deactivation: waits for a signature or creation in progress, zeroes every decrypted key and refuses everything
+     * that needs a key or the passphrase afterwards. Idempotent.
+     */
+    public synchronized void close() {
+        closed = true;
         for (Entry e : decrypted.values()) {
             Bytes.wipe(e.key);
             e.key = null;
@@ -288,6 +302,9 @@ public final class CaKeyStore {
     }
 
     private Entry unlocked(String alias) {
+        if (closed) {
+            throw new WalletLockedException("certificate-authority key \"" + alias + "\" (the wallet is stopped)");
+        }
         if (passphrase == null) {
             throw new WalletLockedException("certificate-authority key \"" + alias + "\" (the wallet has no "
                     + "passphrase configured: config 'passphrase' or environment "

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,7 +42,7 @@ import io.iotpay.wallet.internal.crypto.Keccak;
  * Web3 Secret Storage Definition, version 3 (the geth/web3j/ethers keystore format): reads the scrypt and
  * PBKDF2-HMAC-SHA256 KDFs with AES-128-CTR, writes scrypt. The MAC ({@code keccak256(dk[16..32] || ciphertext)}) is
  * checked, in constant time, before anything is decrypted. Files are written atomically (owner-only temporary file in
- * the same folder, fsync, atomic move) and never overwrite an existing file.
+ * the same folder, fsync, hard link, fsync of the folder) and never overwrite an existing file.
  */
 public final class KeystoreV3 {
     /** geth's standard scrypt parameters (about 256 MiB and one second per unlock). */
@@ -53,7 +52,22 @@ public final class KeystoreV3 {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final long MAX_FILE_BYTES = 64 * 1024;
-    private static final long MAX_SCRYPT_MEMORY = 1L << 30;
+    /** Upper bound of scrypt's memory {@code 128 * n * r} bytes (1 GiB). */
+    static final long MAX_SCRYPT_MEMORY = 1L << 30;
+    /**
+     * Upper bound of scrypt's parallelisation {@code p}: the KDF runs p sequential passes over the whole n*r memory,
+     * so p multiplies the CPU time of an unlock. Published files use 1 (geth standard, web3j, ethers), 6 (geth light)
+     * and 8 (the Web3 Secret Storage test vector); RFC 7914's largest vector uses 16.
+     */
+    static final int MAX_SCRYPT_P = 16;
+    /** Upper bound of scrypt's block size {@code r} (published files use 1 or 8). */
+    static final int MAX_SCRYPT_R = 32;
+    /**
+     * Upper bound of scrypt's total work {@code n * r * p} (proportional to the CPU time of an unlock): 2^24, eight
+     * times geth's standard parameters (n = 2^18, r = 8, p = 1) and the specification's vector (n = 2^18, r = 1,
+     * p = 8), i.e. several seconds at most.
+     */
+    static final long MAX_SCRYPT_WORK = 1L << 24;
     private static final int MAX_PBKDF2_ITERATIONS = 10_000_000;
     private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
@@ -184,10 +198,7 @@ public final class KeystoreV3 {
                 } catch (IllegalArgumentException e) {
                     throw corrupted("kdfparams: " + e.getMessage());
                 }
-                if (128L * sp.n() * sp.r() > MAX_SCRYPT_MEMORY || (long) sp.p() * sp.r() >= (1 << 30)) {
-                    throw new KeystoreError(KeystoreError.Kind.UNSUPPORTED, "scrypt parameters n=" + n + " r=" + r
-                            + " p=" + p + " need more than 1 GiB");
-                }
+                checkScryptLimits(sp);
                 dk = Scrypt.generate(pw, salt, sp.n(), sp.r(), sp.p(), dklen);
             } else if ("pbkdf2".equals(kdf)) {
                 String prf = text(kp, "prf");
@@ -226,6 +237,37 @@ public final class KeystoreV3 {
         } finally {
             Bytes.wipe(dk);
         }
+    }
+
+    /**
+     * Refuses scrypt parameters beyond what this wallet reads (CPU and memory bounds against hostile files), with an
+     * {@link KeystoreError.Kind#UNSUPPORTED} error naming the field and its limit. All products are computed as longs.
+     */
+    public static void checkScryptLimits(ScryptParams sp) {
+        long n = sp.n();
+        long r = sp.r();
+        long p = sp.p();
+        if (p > MAX_SCRYPT_P) {
+            throw unsupportedScrypt("kdfparams.p = " + p + " exceeds the limit " + MAX_SCRYPT_P);
+        }
+        if (r > MAX_SCRYPT_R) {
+            throw unsupportedScrypt("kdfparams.r = " + r + " exceeds the limit " + MAX_SCRYPT_R);
+        }
+        if (128L * n * r > MAX_SCRYPT_MEMORY) {
+            throw unsupportedScrypt("kdfparams.n = " + n + " with r = " + r + " needs " + (128L * n * r)
+                    + " bytes (128*n*r), more than the limit " + MAX_SCRYPT_MEMORY + " (1 GiB)");
+        }
+        if (n * r * p > MAX_SCRYPT_WORK) {
+            throw unsupportedScrypt("kdfparams n*r*p = " + n + "*" + r + "*" + p + " = " + (n * r * p)
+                    + " exceeds the work limit " + MAX_SCRYPT_WORK);
+        }
+        if (p * 128L * r > Integer.MAX_VALUE) {
+            throw unsupportedScrypt("kdfparams p*128*r = " + (p * 128L * r) + " exceeds " + Integer.MAX_VALUE);
+        }
+    }
+
+    private static KeystoreError unsupportedScrypt(String what) {
+        return new KeystoreError(KeystoreError.Kind.UNSUPPORTED, "scrypt parameters not accepted: " + what);
     }
 
     // ----------------------------------------------------------------------------------------------------- writing
@@ -294,10 +336,42 @@ public final class KeystoreV3 {
     }
 
     /**
+     * The two file-system steps of {@link #writeAtomically} that tests replace to simulate file systems without hard
+     * links: publishing the temporary file under the target name without overwriting, and syncing the folder.
+     */
+    interface FileSteps {
+        /** Creates {@code target} as a hard link to {@code tmp}; fails if {@code target} exists. */
+        void link(Path target, Path tmp) throws IOException;
+
+        /** Makes the folder's entries (created or renamed files) durable. */
+        void syncDirectory(Path dir) throws IOException;
+    }
+
+    static final FileSteps SYSTEM_STEPS = new FileSteps() {
+        @Override
+        public void link(Path target, Path tmp) throws IOException {
+            Files.createLink(target, tmp);
+        }
+
+        @Override
+        public void syncDirectory(Path dir) throws IOException {
+            KeystoreV3.syncDirectory(dir);
+        }
+    };
+
+    /**
      * Writes {@code content} to {@code target} atomically: the folder is created owner-only (0700) if missing, the
-     * file is 0600; an existing target is never overwritten.
+     * file is 0600; an existing target is never overwritten. The content is written to an owner-only temporary file
+     * in the same folder and fsync'd, published under the target name with a hard link (which fails if the target
+     * exists, also in a race), and the folder is fsync'd so the new entry survives a crash. If the file system cannot
+     * make hard links the write is refused (a {@link KeystoreError} of kind IO naming the file): there is no
+     * fallback that could overwrite.
      */
     public static void writeAtomically(Path target, String content) {
+        writeAtomically(target, content, SYSTEM_STEPS);
+    }
+
+    static void writeAtomically(Path target, String content, FileSteps steps) {
         Path dir = target.toAbsolutePath().getParent();
         try {
             ensureDirectory(dir);
@@ -305,12 +379,7 @@ public final class KeystoreV3 {
                 throw new KeystoreError(KeystoreError.Kind.IO, "keystore file " + target.getFileName()
                         + " already exists; refusing to overwrite it");
             }
-            Path tmp;
-            try {
-                tmp = Files.createTempFile(dir, ".tmp-", ".json", PosixFilePermissions.asFileAttribute(FILE_PERMS));
-            } catch (UnsupportedOperationException e) {
-                tmp = Files.createTempFile(dir, ".tmp-", ".json");
-            }
+            Path tmp = createOwnerOnlyTemp(dir);
             try {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING); OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
@@ -320,38 +389,38 @@ public final class KeystoreV3 {
                 }
                 try {
                     // createLink fails if the target exists: no overwrite even in a race.
-                    Files.createLink(target, tmp);
-                    Files.delete(tmp);
+                    steps.link(target, tmp);
+                } catch (FileAlreadyExistsException e) {
+                    throw e;
                 } catch (UnsupportedOperationException | IOException linkFailed) {
-                    if (linkFailed instanceof FileAlreadyExistsException) {
-                        throw linkFailed;
-                    }
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                    // No rename fallback: a rename replaces a file created meanwhile by someone else.
+                    throw new KeystoreError(KeystoreError.Kind.IO, "cannot create keystore file "
+                            + target.getFileName() + " in " + dir + ": the folder's file system does not support hard "
+                            + "links (" + linkFailed.getClass().getSimpleName() + "), and the wallet refuses to write "
+                            + "key files in a way that could overwrite one; use a local POSIX file system", linkFailed);
                 }
+                Files.delete(tmp);
+                steps.syncDirectory(dir);
             } finally {
                 Files.deleteIfExists(tmp);
             }
         } catch (FileAlreadyExistsException e) {
             throw new KeystoreError(KeystoreError.Kind.IO, "keystore file " + target.getFileName()
                     + " already exists; refusing to overwrite it", e);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new KeystoreError(KeystoreError.Kind.IO, "the keystore folder does not support atomic moves", e);
         } catch (IOException e) {
             throw new KeystoreError(KeystoreError.Kind.IO, "cannot write keystore file " + target + ": " + e, e);
         }
     }
 
-    /** Replaces {@code target} atomically with an owner-only file (for the wallet's index, never for key files). */
+    /**
+     * Replaces {@code target} atomically with an owner-only file (for the wallet's index, policies and spending books,
+     * never for key files): temporary file, fsync, atomic rename, fsync of the folder.
+     */
     public static void replaceAtomically(Path target, String content) {
         Path dir = target.toAbsolutePath().getParent();
         try {
             ensureDirectory(dir);
-            Path tmp;
-            try {
-                tmp = Files.createTempFile(dir, ".tmp-", ".json", PosixFilePermissions.asFileAttribute(FILE_PERMS));
-            } catch (UnsupportedOperationException e) {
-                tmp = Files.createTempFile(dir, ".tmp-", ".json");
-            }
+            Path tmp = createOwnerOnlyTemp(dir);
             try {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -359,11 +428,30 @@ public final class KeystoreV3 {
                     ch.force(true);
                 }
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                syncDirectory(dir);
             } finally {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
             throw new KeystoreError(KeystoreError.Kind.IO, "cannot write " + target + ": " + e, e);
+        }
+    }
+
+    private static Path createOwnerOnlyTemp(Path dir) throws IOException {
+        try {
+            return Files.createTempFile(dir, ".tmp-", ".json", PosixFilePermissions.asFileAttribute(FILE_PERMS));
+        } catch (UnsupportedOperationException e) {
+            return Files.createTempFile(dir, ".tmp-", ".json");
+        }
+    }
+
+    /**
+     * fsync of a folder, so that files created, linked or renamed in it survive a crash (Linux: open the directory
+     * read-only and force it).
+     */
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
         }
     }
 
@@ -374,6 +462,9 @@ public final class KeystoreV3 {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_PERMS));
             } catch (UnsupportedOperationException e) {
                 Files.createDirectories(dir);
+            }
+            if (dir.getParent() != null) {
+                syncDirectory(dir.getParent());
             }
         }
         try {

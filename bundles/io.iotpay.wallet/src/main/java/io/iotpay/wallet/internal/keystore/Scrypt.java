@@ -20,17 +20,26 @@ final class Scrypt {
         if (n < 2 || (n & (n - 1)) != 0) {
             throw new IllegalArgumentException("scrypt n must be a power of two >= 2");
         }
+        if (r < 1 || p < 1) {
+            throw new IllegalArgumentException("scrypt r and p must be >= 1");
+        }
+        long bLen = (long) p * 128 * r;
+        long vInts = (long) n * 32 * r;
+        if (bLen > Integer.MAX_VALUE / 8 || vInts > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("scrypt parameters n=" + n + " r=" + r + " p=" + p
+                    + " exceed Java array sizes (p*128*r = " + bLen + ", n*32*r = " + vInts + ")");
+        }
         int blockInts = 32 * r; // 128 * r bytes
-        byte[] b = pbkdf2(password, salt, p * 128 * r);
+        byte[] b = pbkdf2(password, salt, (int) bLen);
         int[] x = new int[blockInts];
-        int[] v = new int[n * blockInts];
+        int[] v = new int[(int) vInts];
         int[] t = new int[16];
         int[] y = new int[blockInts];
         try {
             for (int i = 0; i < p; i++) {
-                Pack.littleEndianToInt(b, i * 128 * r, x);
+                Pack.littleEndianToInt(b, i * blockInts * 4, x);
                 roMix(x, v, y, t, n, r);
-                Pack.intToLittleEndian(x, b, i * 128 * r);
+                Pack.intToLittleEndian(x, b, i * blockInts * 4);
             }
             return pbkdf2(password, b, dkLen);
         } finally {

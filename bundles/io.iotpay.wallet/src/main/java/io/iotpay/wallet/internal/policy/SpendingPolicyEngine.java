@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -45,10 +48,14 @@ import io.iotpay.wallet.internal.keystore.KeystoreV3;
  * exceed a limit together; if signing then fails, {@link Reservation#release()} gives the amount back.
  * <p>
  * Day totals roll over at midnight in the policy's {@link SpendingPolicy#dayZone()}, read from the injected
- * {@link Clock}. Session totals (keyed by {@link PaymentIntent#sessionKey()}) do not roll over. Above the approval
+ * {@link Clock}. The end of the current day is fixed (as an instant) when the day begins, so changing the zone
+ * (policy or the wallet's {@code dayZone}) takes effect at the next rollover and cannot reset a day in progress.
+ * Session totals (keyed by {@link PaymentIntent#sessionKey()}) do not roll over. Above the approval
  * threshold a {@link PendingApproval} is queued and {@link Reason#APPROVAL_REQUIRED} thrown (non-blocking); once
  * {@link #approve approved}, the identical intent passes exactly once (limits still apply); once
- * {@link #deny denied}, the identical intent is refused once with {@link Reason#APPROVAL_DENIED}.
+ * {@link #deny denied}, the identical intent is refused once with {@link Reason#APPROVAL_DENIED}. A pending approval
+ * lapses after {@link #PENDING_TTL}, an approval or denial not used within {@link #DECISION_TTL} lapses too (the
+ * request then queues a new approval).
  */
 public final class SpendingPolicyEngine {
 
@@ -69,6 +76,8 @@ public final class SpendingPolicyEngine {
 
     private static final class AccountBook {
         LocalDate day;
+        /** When the current day ends (start of the next day in the zone the day began in); null in old books. */
+        Instant dayEnd;
         Amount daySpent;
         final Map<AccountId, Amount> payeeDaySpent = new HashMap<>();
         final Map<String, Amount> sessionSpent = new HashMap<>();
@@ -79,6 +88,10 @@ public final class SpendingPolicyEngine {
     private static final Logger LOG = LoggerFactory.getLogger(SpendingPolicyEngine.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String FILE_PREFIX = "spending-";
+    /** A pending approval not decided within this time is dropped; the request must be made again. */
+    public static final Duration PENDING_TTL = Duration.ofHours(24);
+    /** An approval (or denial) not used by an identical request within this time lapses. */
+    public static final Duration DECISION_TTL = Duration.ofHours(1);
 
     private final Clock clock;
     /** Folder of the durable books ({@code spending-<account>.json}), or null for memory only. */
@@ -88,6 +101,7 @@ public final class SpendingPolicyEngine {
     private final Map<String, PendingApproval> pending = new LinkedHashMap<>();
     private final Map<String, Decision> decided = new LinkedHashMap<>();
     private final Map<String, PaymentIntent> decidedIntents = new LinkedHashMap<>();
+    private final Map<String, Instant> decidedAt = new HashMap<>();
 
     /** An engine whose books live in memory only (tests). */
     public SpendingPolicyEngine(Clock clock) {
@@ -168,11 +182,15 @@ public final class SpendingPolicyEngine {
             PendingApproval[] created, String voucherChannel, BigInteger voucherCumulative) {
         Amount inc = intent.increment();
         synchronized (book) {
-            LocalDate today = LocalDate.now(clock.withZone(policy.dayZone()));
-            if (!today.equals(book.day) || book.daySpent == null || !book.daySpent.isSameAsset(inc)) {
-                book.day = today;
+            Instant now = clock.instant();
+            if (!isCurrentDay(book, now, policy.dayZone()) || book.daySpent == null
+                    || !book.daySpent.isSameAsset(inc)) {
+                book.day = LocalDate.ofInstant(now, policy.dayZone());
+                book.dayEnd = nextMidnight(book.day, policy.dayZone());
                 book.daySpent = Amount.zero(inc.asset());
                 book.payeeDaySpent.clear();
+            } else if (book.dayEnd == null) {
+                book.dayEnd = nextMidnight(book.day, policy.dayZone()); // a book written before dayEnd existed
             }
             String session = intent.sessionKey();
             Amount sessionSpent = session == null ? null
@@ -196,7 +214,7 @@ public final class SpendingPolicyEngine {
                 checkApproval(intent, policy, created);
             }
             // book
-            LocalDate bookedDay = book.day;
+            Instant bookedDayEnd = book.dayEnd;
             book.daySpent = dayTotal;
             book.payeeDaySpent.put(intent.payee(), payeeSpent.plus(inc));
             if (session != null) {
@@ -229,7 +247,7 @@ public final class SpendingPolicyEngine {
                         return false;
                     }
                     released = true;
-                    if (bookedDay.equals(book.day)) {
+                    if (bookedDayEnd.equals(book.dayEnd)) {
                         book.daySpent = book.daySpent.minus(inc.min(book.daySpent));
                         Amount p = book.payeeDaySpent.get(intent.payee());
                         if (p != null) {
@@ -265,6 +283,21 @@ public final class SpendingPolicyEngine {
         }
     }
 
+    /** Whether {@code now} is still in the book's current day. */
+    private static boolean isCurrentDay(AccountBook book, Instant now, ZoneId zone) {
+        if (book.day == null) {
+            return false;
+        }
+        if (book.dayEnd != null) {
+            return now.isBefore(book.dayEnd);
+        }
+        return book.day.equals(LocalDate.ofInstant(now, zone)); // old book: the day as the zone sees it
+    }
+
+    private static Instant nextMidnight(LocalDate day, ZoneId zone) {
+        return day.plusDays(1).atStartOfDay(zone).toInstant();
+    }
+
     private void checkApproval(PaymentIntent intent, SpendingPolicy policy, PendingApproval[] created) {
         consumeOrQueue(intent, created, id -> "increment " + intent.increment().toDecimalString() + " "
                 + intent.increment().asset().symbol() + " is above the approval threshold "
@@ -298,10 +331,12 @@ public final class SpendingPolicyEngine {
     private void consumeOrQueue(PaymentIntent intent, PendingApproval[] created,
             java.util.function.Function<String, String> detail) {
         synchronized (approvalLock) {
+            expire();
             for (Iterator<Map.Entry<String, PaymentIntent>> it = decidedIntents.entrySet().iterator(); it.hasNext();) {
                 Map.Entry<String, PaymentIntent> e = it.next();
                 if (e.getValue().equals(intent)) {
                     Decision d = decided.remove(e.getKey());
+                    decidedAt.remove(e.getKey());
                     it.remove();
                     if (d == Decision.APPROVED) {
                         return; // passes once
@@ -327,9 +362,24 @@ public final class SpendingPolicyEngine {
         }
     }
 
+    /** Drops pending approvals older than {@link #PENDING_TTL} and decisions older than {@link #DECISION_TTL}. */
+    private void expire() {
+        Instant now = clock.instant();
+        pending.values().removeIf(p -> !now.isBefore(p.requestedAt().plus(PENDING_TTL)));
+        for (Iterator<Map.Entry<String, Instant>> it = decidedAt.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<String, Instant> e = it.next();
+            if (!now.isBefore(e.getValue().plus(DECISION_TTL))) {
+                decided.remove(e.getKey());
+                decidedIntents.remove(e.getKey());
+                it.remove();
+            }
+        }
+    }
+
     /** Pending approvals, oldest first. */
     public List<PendingApproval> pendingApprovals() {
         synchronized (approvalLock) {
+            expire();
             return new ArrayList<>(pending.values());
         }
     }
@@ -344,12 +394,15 @@ public final class SpendingPolicyEngine {
 
     private void decide(String id, Decision d) {
         synchronized (approvalLock) {
+            expire();
             PendingApproval p = pending.remove(id);
             if (p == null) {
-                throw new IllegalArgumentException("no pending approval with id \"" + id + "\"");
+                throw new IllegalArgumentException("no pending approval with id \"" + id + "\" (approvals lapse "
+                        + PENDING_TTL.toHours() + " h after the request)");
             }
             decided.put(id, d);
             decidedIntents.put(id, p.intent());
+            decidedAt.put(id, clock.instant());
         }
     }
 
@@ -380,6 +433,7 @@ public final class SpendingPolicyEngine {
         root.put("account", account.toString());
         List<Asset> assets = new ArrayList<>();
         root.put("day", book.day == null ? null : book.day.toString());
+        root.put("dayEnd", book.dayEnd == null ? null : book.dayEnd.toString());
         root.put("daySpent", amount(book.daySpent, assets));
         ObjectNode payees = root.putObject("payeeDaySpent");
         book.payeeDaySpent.forEach((k, v) -> payees.put(k.toString(), amount(v, assets)));
@@ -451,6 +505,7 @@ public final class SpendingPolicyEngine {
                 }
                 AccountBook book = new AccountBook();
                 book.day = root.hasNonNull("day") ? LocalDate.parse(root.get("day").asText()) : null;
+                book.dayEnd = root.hasNonNull("dayEnd") ? Instant.parse(root.get("dayEnd").asText()) : null;
                 book.daySpent = amount(root.get("daySpent"), assets);
                 root.get("payeeDaySpent").fields().forEachRemaining(
                         e -> book.payeeDaySpent.put(AccountId.parse(e.getKey()), amount(e.getValue(), assets)));
@@ -473,8 +528,8 @@ public final class SpendingPolicyEngine {
             return Amount.zero(policy.asset());
         }
         synchronized (book) {
-            LocalDate today = LocalDate.now(clock.withZone(policy.dayZone()));
-            return today.equals(book.day) && book.daySpent != null && book.daySpent.isSameAsset(Amount.zero(policy.asset()))
+            return isCurrentDay(book, clock.instant(), policy.dayZone()) && book.daySpent != null
+                    && book.daySpent.isSameAsset(Amount.zero(policy.asset()))
                     ? book.daySpent
                     : Amount.zero(policy.asset());
         }

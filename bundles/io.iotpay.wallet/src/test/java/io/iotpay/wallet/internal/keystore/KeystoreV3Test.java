@@ -163,6 +163,160 @@ class KeystoreV3Test {
         assertEquals("dee8fff0afaacb40badaab58fb58cdd3b387d406", d.address());
     }
 
+    // ------------------------------------------------------------------------------------- L2: scrypt cost limits
+
+    private static KeystoreError scryptRefusal(int n, int r, int p) {
+        ObjectNode doc = TestResources.json("keystore-spec-vectors.json").get("scrypt").deepCopy();
+        ObjectNode kp = (ObjectNode) doc.get("crypto").get("kdfparams");
+        kp.put("n", n);
+        kp.put("r", r);
+        kp.put("p", p);
+        KeystoreError e = assertThrows(KeystoreError.class,
+                () -> KeystoreV3.decrypt(doc.toString(), "testpassword".toCharArray()));
+        assertEquals(KeystoreError.Kind.UNSUPPORTED, e.kind(), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void hostileScryptParametersAreRefusedBeforeAnyWorkNamingFieldAndLimit() {
+        // p alone was unbounded: n=2, r=1, p=2^29 took minutes (and p*128*r overflowed int)
+        KeystoreError p = scryptRefusal(2, 1, 1 << 29);
+        assertTrue(p.getMessage().contains("kdfparams.p = 536870912 exceeds the limit 16"), p.getMessage());
+        assertTrue(scryptRefusal(262144, 1, 17).getMessage().contains("kdfparams.p = 17 exceeds the limit 16"));
+        assertTrue(scryptRefusal(1024, 33, 1).getMessage().contains("kdfparams.r = 33 exceeds the limit 32"));
+        KeystoreError mem = scryptRefusal(1 << 24, 8, 1);
+        assertTrue(mem.getMessage().contains("kdfparams.n = 16777216") && mem.getMessage().contains("1073741824"),
+                mem.getMessage());
+        // each parameter within its own limit, the product is not: n*r*p = 2^18 * 8 * 16 = 2^25
+        KeystoreError work = scryptRefusal(262144, 8, 16);
+        assertTrue(work.getMessage().contains("n*r*p") && work.getMessage().contains("16777216"),
+                work.getMessage());
+        // the limits themselves are accepted (MAC check fails: the parameters are not the file's)
+        ObjectNode doc = TestResources.json("keystore-spec-vectors.json").get("scrypt").deepCopy();
+        ((ObjectNode) doc.get("crypto").get("kdfparams")).put("n", 1024).put("r", 8).put("p", 16);
+        assertEquals(KeystoreError.Kind.WRONG_PASSPHRASE, kind(doc));
+    }
+
+    @Test
+    void scryptComputesBufferSizesAsLongs() {
+        // p*128*r = 2^12 * 128 * 2^20 overflows an int: a clear refusal, not a negative array size
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Scrypt.generate(new byte[1], new byte[1], 2, 1 << 20, 1 << 12, 32));
+        assertTrue(e.getMessage().contains("p*128*r"), e.getMessage());
+    }
+
+    @Test
+    void gethStandardParametersR8P1AreRead() throws Exception {
+        // web3j's standard file: scrypt n = 262144, r = 8, p = 1 (geth's StandardScryptN/P); the specification's own
+        // vector (n = 262144, r = 1, p = 8) is specScryptVector
+        byte[] key = Keccak.keccak256("standard".getBytes(StandardCharsets.US_ASCII));
+        WalletFile wf = Wallet.createStandard(new String(PASS), ECKeyPair.create(key));
+        assertEquals(262144, ((WalletFile.ScryptKdfParams) wf.getCrypto().getKdfparams()).getN());
+        assertEquals(8, ((WalletFile.ScryptKdfParams) wf.getCrypto().getKdfparams()).getR());
+        assertEquals(1, ((WalletFile.ScryptKdfParams) wf.getCrypto().getKdfparams()).getP());
+        assertArrayEquals(key, KeystoreV3.decrypt(M.writeValueAsString(wf), PASS).privateKey());
+    }
+
+    // ---------------------------------------------------------------------- L1: no overwrite, folder fsync'd
+
+    /** File steps that record what happened, with a replaceable link step. */
+    static final class RecordingSteps implements KeystoreV3.FileSteps {
+        final java.util.List<String> events = new java.util.ArrayList<>();
+        final java.util.function.BiConsumer<Path, Path> beforeLink;
+        final boolean linkUnsupported;
+
+        RecordingSteps(java.util.function.BiConsumer<Path, Path> beforeLink, boolean linkUnsupported) {
+            this.beforeLink = beforeLink;
+            this.linkUnsupported = linkUnsupported;
+        }
+
+        @Override
+        public void link(Path target, Path tmp) throws java.io.IOException {
+            events.add("link " + target.getFileName());
+            beforeLink.accept(target, tmp);
+            if (linkUnsupported) {
+                throw new java.nio.file.FileSystemException(target.toString(), tmp.toString(),
+                        "Operation not permitted");
+            }
+            Files.createLink(target, tmp);
+        }
+
+        @Override
+        public void syncDirectory(Path d) throws java.io.IOException {
+            events.add("sync " + d.getFileName());
+            KeystoreV3.syncDirectory(d);
+        }
+    }
+
+    private static long filesIn(Path folder) throws Exception {
+        try (var s = Files.list(folder)) {
+            return s.count();
+        }
+    }
+
+    @Test
+    void aFileSystemWithoutHardLinksRefusesTheWriteNamingTheFile() throws Exception {
+        Path folder = dir.resolve("keystore");
+        Path file = folder.resolve("UTC--2026-01-02T03-04-05.000000000Z--00");
+        RecordingSteps noLinks = new RecordingSteps((t, tmp) -> { }, true);
+        KeystoreError e = assertThrows(KeystoreError.class, () -> KeystoreV3.writeAtomically(file, "{}", noLinks));
+        assertEquals(KeystoreError.Kind.IO, e.kind());
+        assertTrue(e.getMessage().contains(file.getFileName().toString()) && e.getMessage().contains("hard links"),
+                e.getMessage());
+        assertFalse(Files.exists(file), "nothing written under the target name (no rename fallback)");
+        assertEquals(0, filesIn(folder), "no temporary file left behind");
+
+        // UnsupportedOperationException from the file system provider: the same refusal
+        KeystoreV3.FileSteps unsupported = new KeystoreV3.FileSteps() {
+            @Override
+            public void link(Path target, Path tmp) {
+                throw new UnsupportedOperationException("links");
+            }
+
+            @Override
+            public void syncDirectory(Path d) {
+            }
+        };
+        assertEquals(KeystoreError.Kind.IO, assertThrows(KeystoreError.class,
+                () -> KeystoreV3.writeAtomically(file, "{}", unsupported)).kind());
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
+    void aTargetCreatedConcurrentlyIsNeverOverwritten() throws Exception {
+        Path folder = dir.resolve("keystore");
+        Path file = folder.resolve("household-seed.json");
+        // another writer creates the target between the existence check and the link
+        RecordingSteps racing = new RecordingSteps((t, tmp) -> {
+            try {
+                Files.writeString(t, "the other writer's file");
+            } catch (java.io.IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }, false);
+        KeystoreError e = assertThrows(KeystoreError.class,
+                () -> KeystoreV3.writeAtomically(file, "{\"mine\": true}", racing));
+        assertEquals(KeystoreError.Kind.IO, e.kind());
+        assertTrue(e.getMessage().contains("household-seed.json already exists"), e.getMessage());
+        assertEquals("the other writer's file", Files.readString(file));
+        assertEquals(1, filesIn(folder), "no temporary file left behind");
+    }
+
+    @Test
+    void theFolderIsSyncedAfterTheNewFileIsLinked() throws Exception {
+        Path folder = dir.resolve("keystore");
+        Path file = folder.resolve("a.json");
+        RecordingSteps steps = new RecordingSteps((t, tmp) -> { }, false);
+        KeystoreV3.writeAtomically(file, "{\"a\": 1}", steps);
+        assertEquals(java.util.List.of("link a.json", "sync keystore"), steps.events);
+        assertEquals("{\"a\": 1}", Files.readString(file));
+        assertEquals(1, filesIn(folder));
+        // replacing (index, policies, spending books) works and leaves one file
+        KeystoreV3.replaceAtomically(file, "{\"a\": 2}");
+        assertEquals("{\"a\": 2}", Files.readString(file));
+        assertEquals(1, filesIn(folder));
+    }
+
     @Test
     void missingFileIsAnIoError() {
         assertEquals(KeystoreError.Kind.IO, assertThrows(KeystoreError.class,

@@ -109,6 +109,68 @@ class SpendingPolicyEngineTest {
     }
 
     @Test
+    void changingTheDayZoneDoesNotResetADayInProgress(@org.junit.jupiter.api.io.TempDir java.nio.file.Path folder) {
+        SpendingPolicyEngine durable = new SpendingPolicyEngine(clock, folder);
+        SpendingPolicy berlin = dayLimit(100);
+        durable.reserve(pay(PAYEE, 100, null), berlin, null); // 12:00 UTC, 13:00 Berlin, 10 March
+        // at 12:00 UTC it is already 02:00 on 11 March in Kiritimati (UTC+14): a new date, not a new day
+        ZoneId kiritimati = ZoneId.of("Pacific/Kiritimati");
+        SpendingPolicy moved = new SpendingPolicy(null, units(100), Map.of(), null, Set.of(), null, kiritimati);
+        assertEquals(units(100), durable.spentToday(PAYER, moved));
+        assertThrows(SpendingRefusedException.class, () -> durable.reserve(pay(PAYEE, 1, null), moved, null));
+        // nor after a restart (the day's end is stored with the book)
+        SpendingPolicyEngine restarted = new SpendingPolicyEngine(clock, folder);
+        assertEquals(Reason.DAY_LIMIT, assertThrows(SpendingRefusedException.class,
+                () -> restarted.reserve(pay(PAYEE, 1, null), moved, null)).reason());
+        // the day ends where it began: midnight in Berlin (23:00 UTC); the new zone applies from then on
+        clock.advance(Duration.ofHours(10).plusMinutes(59));
+        assertThrows(SpendingRefusedException.class, () -> restarted.reserve(pay(PAYEE, 1, null), moved, null));
+        clock.advance(Duration.ofMinutes(1));
+        restarted.reserve(pay(PAYEE, 100, null), moved, null);
+        assertEquals(Reason.DAY_LIMIT, assertThrows(SpendingRefusedException.class,
+                () -> restarted.reserve(pay(PAYEE, 1, null), moved, null)).reason());
+        // that day (11 March in Kiritimati) ends at 10:00 UTC on 11 March
+        clock.advance(Duration.ofHours(10).plusMinutes(59));
+        assertThrows(SpendingRefusedException.class, () -> restarted.reserve(pay(PAYEE, 1, null), moved, null));
+        clock.advance(Duration.ofMinutes(1));
+        restarted.reserve(pay(PAYEE, 100, null), moved, null);
+    }
+
+    @Test
+    void pendingApprovalsAndUnusedDecisionsLapse() {
+        SpendingPolicy p = new SpendingPolicy(null, units(1000), Map.of(), null, Set.of(), units(10), BERLIN);
+        PaymentIntent big = pay(PAYEE, 11, null);
+        assertEquals(Reason.APPROVAL_REQUIRED, refused(big, p).reason());
+        String first = engine.pendingApprovals().get(0).id();
+        clock.advance(SpendingPolicyEngine.PENDING_TTL);
+        assertEquals(List.of(), engine.pendingApprovals(), "an undecided request lapses");
+        assertThrows(IllegalArgumentException.class, () -> engine.approve(first));
+        assertEquals(Reason.APPROVAL_REQUIRED, refused(big, p).reason());
+        String second = engine.pendingApprovals().get(0).id();
+        assertTrue(!second.equals(first));
+
+        // an approval used within its time passes once
+        engine.approve(second);
+        clock.advance(SpendingPolicyEngine.DECISION_TTL.minusSeconds(1));
+        engine.reserve(big, p, null);
+
+        // an approval not used in time lapses: the identical intent needs a new approval
+        assertEquals(Reason.APPROVAL_REQUIRED, refused(big, p).reason());
+        String third = engine.pendingApprovals().get(0).id();
+        engine.approve(third);
+        clock.advance(SpendingPolicyEngine.DECISION_TTL);
+        assertEquals(Reason.APPROVAL_REQUIRED, refused(big, p).reason());
+        assertEquals(1, engine.pendingApprovals().size());
+        assertTrue(!engine.pendingApprovals().get(0).id().equals(third));
+
+        // a denial lapses the same way (the request is asked again rather than refused for ever)
+        String fourth = engine.pendingApprovals().get(0).id();
+        engine.deny(fourth);
+        clock.advance(SpendingPolicyEngine.DECISION_TTL);
+        assertEquals(Reason.APPROVAL_REQUIRED, refused(big, p).reason());
+    }
+
+    @Test
     void sessionLimitAppliesPerSession() {
         SpendingPolicy p = new SpendingPolicy(units(50), units(1000), Map.of(), null, Set.of(), null, BERLIN);
         engine.reserve(pay(PAYEE, 50, "session-a"), p, null);
