@@ -183,14 +183,19 @@ class ConsumerCrashIT {
 
         // the consumer stops the restored session; the final voucher pays exactly what was metered
         consumer.execute("iotpay:session-stop " + session);
-        provider.await("the provider saw the stop and holds the final voucher", Duration.ofSeconds(30), () -> {
-            List<String> r = row(provider, session);
-            return state(r).equals("STOPPED") && paid(r).equals(owed(r));
-        });
-        consumer.await("the consumer paid the final receipt", Duration.ofSeconds(30), () -> {
-            List<String> c = row(consumer, session);
-            return state(c).equals("STOPPED") && delivered(c).equals(delivered(row(provider, session)));
-        });
+        try {
+            provider.await("the provider saw the stop and holds the final voucher", Duration.ofSeconds(30), () -> {
+                List<String> r = row(provider, session);
+                return state(r).equals("STOPPED") && paid(r).equals(owed(r));
+            });
+            consumer.await("the consumer paid the final receipt", Duration.ofSeconds(30), () -> {
+                List<String> c = row(consumer, session);
+                return state(c).equals("STOPPED") && delivered(c).equals(delivered(row(provider, session)));
+            });
+        } catch (IllegalStateException e) {
+            throw new AssertionError(e.getMessage() + "; provider " + row(provider, session) + ", consumer "
+                    + row(consumer, session), e);
+        }
         List<String> p = row(provider, session);
         List<String> c = row(consumer, session);
         System.out.println("ConsumerCrashIT: stopped; provider " + p + "; consumer " + c);
@@ -274,10 +279,9 @@ class ConsumerCrashIT {
         assertFalse(books.isEmpty(), "the consumer's wallet has a spending book");
         for (Path book : books) {
             JsonNode last = new ObjectMapper().readTree(book.toFile()).path("lastVoucher");
-            for (var it = last.fields(); it.hasNext();) {
-                var e = it.next();
-                if (e.getKey().equalsIgnoreCase(channel)) {
-                    highest = highest.max(new BigInteger(e.getValue().asText()));
+            for (String key : (Iterable<String>) last::fieldNames) {
+                if (key.equalsIgnoreCase(channel)) {
+                    highest = highest.max(new BigInteger(last.get(key).asText()));
                 }
             }
         }
