@@ -35,7 +35,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The consumer runtime is killed with SIGKILL mid-session (it pays after delivery: its own prepay window is zero).
+ * The consumer runtime is killed with SIGKILL mid-session, at a random point after a voucher was acknowledged (seeded;
+ * the seed is printed and {@code -Diotpay.itest.seed=<seed>} replays it); it pays after delivery (its own prepay
+ * window is zero).
  * While it is down the provider pauses within the credit window and switches the plug off. The consumer runtime is
  * started again in the same folder: it restores the session from its store and node.json, continues from the
  * voucher it had signed (never a lower one), pays what was delivered while it was down, the provider resumes and the
@@ -76,6 +78,9 @@ class ConsumerCrashIT {
         IotpayRuntime provider = nodes.provider;
         IotpayRuntime consumer = nodes.consumer;
         long t0 = System.nanoTime();
+        long seed = Long.getLong("iotpay.itest.seed", System.nanoTime());
+        System.out.println("ConsumerCrashIT: seed " + seed + " (replay with -Diotpay.itest.seed=" + seed + ")");
+        java.util.Random random = new java.util.Random(seed);
         String offer = nodes.publishOffer("0.3 ETH/kWh", "0.02", "0.05");
         String[] started = nodes.startSession(offer, "0.2", "0.5 ETH/kWh");
         String session = started[0];
@@ -91,7 +96,7 @@ class ConsumerCrashIT {
                 () -> paid(row(provider, session)).compareTo(firstPaid) > 0);
         BigInteger consumerSignedSeen = paid(row(consumer, session));
         BigInteger ackBeforeKill = paid(row(provider, session));
-
+        Thread.sleep(random.nextInt(500)); // the kill may land while the next voucher is being signed or committed
         consumer.sigkill();
         long killedAt = System.nanoTime();
 
