@@ -71,7 +71,8 @@ public final class PayPerRequestGate {
     /** Refuse: 400 for MALFORMED / UNSUPPORTED_VERSION, 402 (with the offer and the error) otherwise. */
     public record Refused(ProtocolException error) implements Decision {
         public int httpStatus() {
-            return error.code() == ErrorCode.MALFORMED || error.code() == ErrorCode.UNSUPPORTED_VERSION ? 400 : 402;
+            return error.code() == ErrorCode.MALFORMED || error.code() == ErrorCode.UNSUPPORTED_VERSION ? 400
+                    : error.code() == ErrorCode.PEER_UNTRUSTED ? 403 : 402;
         }
     }
 
@@ -116,6 +117,15 @@ public final class PayPerRequestGate {
      * @param header the {@value #HEADER} value, or null
      */
     public Decision check(String header) {
+        return check(header, m -> { });
+    }
+
+    /**
+     * Like {@link #check(String)}, with an admission check of the (signature-verified) request message before
+     * anything is decided or stored, e.g. peer trust by certificate; it refuses by throwing a
+     * {@link ProtocolException}, which becomes a {@link Refused} decision.
+     */
+    public Decision check(String header, java.util.function.Consumer<SignedMessage> admit) {
         if (header == null || header.isEmpty()) {
             return new PaymentRequired(offerMessage);
         }
@@ -137,6 +147,7 @@ public final class PayPerRequestGate {
                 throw new ProtocolException(ErrorCode.REPLAYED, "request time " + m.envelope().at()
                         + " is more than " + FRESHNESS.toSeconds() + " s from this node's clock");
             }
+            admit.accept(m);
             Body.VoucherBody v = (Body.VoucherBody) m.body();
             synchronized (LOCKS.computeIfAbsent(v.channel(), k -> new Object())) {
                 return decide(m, v);

@@ -36,17 +36,24 @@ public final class PaidServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        PeerServlet.write(resp, route(gateway, req.getPathInfo(), req.getHeader("X-IOTPAY-Voucher")));
+        PeerServlet.write(resp, route(gateway, req.getPathInfo(), req.getHeader("X-IOTPAY-Voucher"),
+                req.getHeader("X-IOTPAY-Certificate")));
     }
 
     /** Routing shared with the tests' JDK server. */
     public static HttpReply route(PeerGateway gateway, String pathInfo, String voucherHeader) {
+        return route(gateway, pathInfo, voucherHeader, null);
+    }
+
+    /** Routing with the consumer's certificate header (peer trust). */
+    public static HttpReply route(PeerGateway gateway, String pathInfo, String voucherHeader,
+            String certificateHeader) {
         String p = pathInfo == null ? "" : pathInfo;
         if (p.length() < 2 || p.indexOf('/', 1) >= 0) {
             return HttpReply.problem(404, "NOT_FOUND", "expected /iotpay/paid/<offerId>");
         }
         try {
-            return gateway.paid(p.substring(1), voucherHeader);
+            return gateway.paid(p.substring(1), voucherHeader, certificateHeader);
         } catch (IllegalStateException e) {
             return HttpReply.problem(503, "UNAVAILABLE", e.getMessage());
         }

@@ -69,4 +69,12 @@ public interface PeerGateway {
      * @param voucherHeader the {@code X-IOTPAY-Voucher} header, or null
      */
     HttpReply paid(String offerId, String voucherHeader);
+
+    /**
+     * Like {@link #paid(String, String)} with the consumer's {@code X-IOTPAY-Certificate} header (may be null), which
+     * peer trust by certificate requires for every paid request.
+     */
+    default HttpReply paid(String offerId, String voucherHeader, String certificateHeader) {
+        return paid(offerId, voucherHeader);
+    }
 }

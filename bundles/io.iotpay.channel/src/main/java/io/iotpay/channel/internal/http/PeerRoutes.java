@@ -110,6 +110,14 @@ public final class PeerRoutes {
         }
     }
 
+    /**
+     * A pay-per-request resource ({@code /iotpay/paid/<offerId>}, {@link PaidServlet}) reached over mutual TLS: the
+     * verified TLS client chain is the consumer's certificate.
+     */
+    public HttpReply paid(String pathInfo, String voucherHeader, String tlsCertificateChain) {
+        return PaidServlet.route(gateway, pathInfo, voucherHeader, tlsCertificateChain);
+    }
+
     private static long after(String query) {
         if (query == null) {
             return 0;

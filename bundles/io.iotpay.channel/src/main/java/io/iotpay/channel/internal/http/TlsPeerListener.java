@@ -26,7 +26,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * The peer endpoint over mutual TLS (docs/protocol.md, "Mutual TLS"): an HTTPS listener of its own (the Jetty that
  * the HTTP whiteboard ships, not the whiteboard's connector, whose TLS settings are static key stores) that serves
- * the same routes as {@link PeerServlet} below {@value #PATH}, requires a client certificate in the TLS handshake and
+ * the same routes as {@link PeerServlet} below {@value #PATH} (and pay-per-request resources below {@value #PAID}),
+ * requires a client certificate in the TLS handshake and
  * lets the given {@link SSLContext} decide whom to accept (the device PKI's verifying trust manager: trusted CA,
  * dates, owner, on-chain revocation at handshake time). The client's verified certificate chain takes the place of
  * the {@code X-IOTPAY-Certificate} header of plain HTTP, so peer trust binds the TLS identity to the message signer.
@@ -35,6 +36,8 @@ public final class TlsPeerListener implements AutoCloseable {
 
     /** Path prefix of the peer routes. */
     public static final String PATH = "/iotpay/peer";
+    /** Path prefix of pay-per-request resources ({@link PaidServlet}), served here too. */
+    public static final String PAID = "/iotpay/paid";
 
     private final Server server;
     private final SslContextFactory.Server tls;
@@ -144,13 +147,15 @@ public final class TlsPeerListener implements AutoCloseable {
             base.setHandled(true);
             String path = target == null ? "" : target;
             HttpReply reply;
-            if (!path.equals(PATH) && !path.startsWith(PATH + "/")) {
+            Object certs = req.getAttribute("javax.servlet.request.X509Certificate");
+            String header = certificateHeader(certs instanceof X509Certificate[] c ? c : null);
+            if (path.startsWith(PAID + "/") && "GET".equals(req.getMethod())) {
+                reply = routes.paid(path.substring(PAID.length()), req.getHeader("X-IOTPAY-Voucher"), header);
+            } else if (!path.equals(PATH) && !path.startsWith(PATH + "/")) {
                 reply = HttpReply.problem(404, "NOT_FOUND", "no route " + req.getMethod() + " " + path);
             } else {
                 byte[] body = "POST".equals(req.getMethod()) ? PeerServlet.readLimited(req, 1024 * 1024)
                         : new byte[0];
-                Object certs = req.getAttribute("javax.servlet.request.X509Certificate");
-                String header = certificateHeader(certs instanceof X509Certificate[] c ? c : null);
                 reply = routes.handle(req.getMethod(), path.substring(PATH.length()), req.getQueryString(), body,
                         header, true);
             }

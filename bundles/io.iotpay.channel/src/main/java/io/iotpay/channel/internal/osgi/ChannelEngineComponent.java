@@ -362,6 +362,12 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
     }
 
     @Override
+    public io.iotpay.channel.internal.http.HttpReply paid(String offerId, String voucherHeader,
+            String certificateHeader) {
+        return node.paid(offerId, voucherHeader, certificateHeader);
+    }
+
+    @Override
     public List<SignedMessage> outbox(SessionId session, long after) {
         return node.outbox(session, after);
     }

@@ -736,6 +736,14 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
 
     @Override
     public HttpReply paid(String offerId, String voucherHeader) {
+        return paid(offerId, voucherHeader, null);
+    }
+
+    /**
+     * Pay-per-request with the consumer's certificate header ({@code X-IOTPAY-Certificate}, may be null): with peer
+     * trust on, a paid request is served only if that certificate is valid for the request's signer.
+     */
+    public HttpReply paid(String offerId, String voucherHeader, String certificateHeader) {
         Offer offer = offers.get(offerId);
         ProviderNode p = provider;
         if (offer == null || p == null || offer.price().unit() != MeteringUnit.REQUEST) {
@@ -747,7 +755,8 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         }
         PayPerRequestGate gate = gates.computeIfAbsent(offerId, k -> new PayPerRequestGate(codec, clock, store,
                 this::verifyVoucher, this::chainChannel, p.offer(offerId).orElseThrow()));
-        PayPerRequestGate.Decision d = gate.check(voucherHeader);
+        PeerTrust trust = peerTrust;
+        PayPerRequestGate.Decision d = gate.check(voucherHeader, m -> trust.admitRequest(m, certificateHeader));
         if (d instanceof PayPerRequestGate.PaymentRequired pr) {
             return HttpReply.json(402, codec.encode(pr.offer()));
         }
@@ -815,7 +824,9 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
                     MessageType.VOUCHER, payer, SessionId.random(), nextRequestSeq(ch.id()), clock.instant()),
                     new Body.VoucherBody(ch.id(), cumulative.units(), sig, 0), MessageSigner.of(wallet, payer));
             String header = PayPerRequestGate.headerValue(codec, vm);
-            HttpReply paid = transport.get(resource, Map.of(PayPerRequestGate.HEADER, header));
+            Map<String, String> headers = new java.util.HashMap<>(peerTrust.requestHeaders());
+            headers.put(PayPerRequestGate.HEADER, header);
+            HttpReply paid = transport.get(resource, headers);
             return new PaidResponse(paid.status(), paid.body(), cumulative, ch.id(), header);
         }
     }

@@ -234,6 +234,30 @@ public final class PeerTrust {
                 return;
             }
         }
+        checkHeader(header, from);
+        if (session != null) {
+            if (admitted.size() >= ADMITTED_LIMIT) {
+                admitted.keySet().removeIf(id -> !sessionExists.test(id));
+            }
+            admitted.put(session, new Admission(from, now));
+        }
+    }
+
+    /**
+     * Provider, pay-per-request: admits one paid request (its VOUCHER message, signature already verified) by the
+     * consumer's certificate header, every time (a request is not a session; the PKI's status cache keeps it cheap).
+     *
+     * @param m the request's verified VOUCHER message
+     * @param header the {@value #HEADER} header or null
+     * @throws ProtocolException PEER_UNTRUSTED
+     */
+    public void admitRequest(SignedMessage m, String header) {
+        if (enabled()) {
+            checkHeader(header, m.envelope().from());
+        }
+    }
+
+    private void checkHeader(String header, AccountId from) {
         if (header == null || header.isBlank()) {
             throw untrusted("NO_CERTIFICATE", "the request carries no " + HEADER + " header (the consumer needs "
                     + "peerTrust=certificate and a certificate for " + from + ")");
@@ -248,12 +272,6 @@ public final class PeerTrust {
             throw untrusted("NO_CERTIFICATE", HEADER + " is not base64");
         }
         check(pem, from, "consumer");
-        if (session != null) {
-            if (admitted.size() >= ADMITTED_LIMIT) {
-                admitted.keySet().removeIf(id -> !sessionExists.test(id));
-            }
-            admitted.put(session, new Admission(from, now));
-        }
     }
 
     private void check(String pem, AccountId signer, String role) {

@@ -60,6 +60,7 @@ class MutualTlsPeerTest {
     private final List<String> headers = new CopyOnWriteArrayList<>();
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final List<String> outboxReaders = new CopyOnWriteArrayList<>();
+    private final List<String> paidCalls = new CopyOnWriteArrayList<>();
     private Optional<URI> tlsOnly = Optional.empty();
 
     private final PeerGateway gateway = new PeerGateway() {
@@ -109,6 +110,12 @@ class MutualTlsPeerTest {
         @Override
         public HttpReply paid(String offerId, String voucherHeader) {
             throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public HttpReply paid(String offerId, String voucherHeader, String certificateHeader) {
+            paidCalls.add(offerId + " " + voucherHeader + " " + (certificateHeader != null));
+            return HttpReply.problem(402, "PAYMENT_REQUIRED", "test");
         }
     };
 
@@ -263,6 +270,16 @@ class MutualTlsPeerTest {
         assertEquals("CN=consumer-node", leaf.getSubjectX500Principal().getName());
         assertEquals(CONSUMER, leaf.getSubjectAlternativeNames().iterator().next().get(1),
                 "peer trust reads the payment account from the TLS client certificate");
+    }
+
+    @Test
+    void payPerRequestResourcesAreServedOverMutualTlsWithTheVerifiedChainAsTheConsumersCertificate()
+            throws Exception {
+        SSLContext consumer = owner.device("consumer-node", CONSUMER, owner);
+        URI resource = URI.create(listener.endpoint().toString().replace("/iotpay/peer", "/iotpay/paid/offer-1"));
+        HttpReply r = client(consumer).get(resource, Map.of("X-IOTPAY-Voucher", "v1"));
+        assertEquals(402, r.status());
+        assertEquals(List.of("offer-1 v1 true"), paidCalls);
     }
 
     @Test

@@ -121,4 +121,35 @@ class PeerTrustOnAnvilTest {
         assertTrue(e.getMessage().contains("NO_CERTIFICATE"), e.getMessage());
         assertTrue(n.provider.sessions().isEmpty(), "the provider started nothing");
     }
+
+    @Test
+    void payPerRequestServesATrustedConsumerAndRefusesARevokedOneWithoutServing() {
+        Offer forecast = n.provider.publishOffer("forecast", Price.parse("0.001 ETH/request", ETH),
+                Amount.parse("0", ETH), Amount.parse("0.01", ETH));
+        assertEquals(payeeCert, forecast.certificatePem(), "the 402 offer carries the provider's certificate");
+        URI resource = URI.create(n.endpoint.toString().replace("/iotpay/peer", "/iotpay/paid/") + forecast.offerId());
+        ChannelNode.PaidResponse ok = n.consumer.buyRequest(resource, n.payer, Amount.parse("0.01", ETH),
+                Price.parse("0.002 ETH/request", ETH));
+        assertEquals(200, ok.status(), new String(ok.body(), java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(providerPki.verified.contains(payerCert), "the provider verified the consumer's certificate");
+        assertEquals(java.math.BigInteger.ONE, n.forecast.read().cumulativeSubunits(), "one request served");
+
+        providerPki.verdicts.put(payerCert, Status.REVOKED);
+        ChannelNode.PaidResponse refused = n.consumer.buyRequest(resource, n.payer, Amount.parse("0.01", ETH),
+                Price.parse("0.002 ETH/request", ETH));
+        String body = new String(refused.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(403, refused.status(), body);
+        assertTrue(body.contains("PEER_UNTRUSTED") && body.contains("REVOKED"), body);
+        assertEquals(java.math.BigInteger.ONE, n.forecast.read().cumulativeSubunits(), "nothing more served");
+
+        // without peer trust on the consumer, no certificate is sent: refused too
+        providerPki.verdicts.put(payerCert, Status.VALID);
+        n.consumer.peerTrust(PeerTrust.OFF);
+        ChannelNode.PaidResponse none = n.consumer.buyRequest(resource, n.payer, Amount.parse("0.01", ETH),
+                Price.parse("0.002 ETH/request", ETH));
+        String noneBody = new String(none.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(403, none.status(), noneBody);
+        assertTrue(noneBody.contains("NO_CERTIFICATE"), noneBody);
+        assertEquals(java.math.BigInteger.ONE, n.forecast.read().cumulativeSubunits(), "nothing more served");
+    }
 }

@@ -132,7 +132,8 @@ final class TwoNodes implements AutoCloseable {
                 try (ex) {
                     HttpReply r = io.iotpay.channel.internal.http.PaidServlet.route(provider,
                             ex.getRequestURI().getPath().substring("/iotpay/paid".length()),
-                            ex.getRequestHeaders().getFirst("X-IOTPAY-Voucher"));
+                            ex.getRequestHeaders().getFirst("X-IOTPAY-Voucher"),
+                            ex.getRequestHeaders().getFirst(PeerTrust.HEADER));
                     ex.getResponseHeaders().set("Content-Type", r.contentType());
                     for (Map.Entry<String, String> h : r.headers().entrySet()) {
                         ex.getResponseHeaders().set(h.getKey(), h.getValue());
