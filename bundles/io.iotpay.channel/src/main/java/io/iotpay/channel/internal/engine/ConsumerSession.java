@@ -178,6 +178,15 @@ public final class ConsumerSession extends SessionBase {
             admit(m, SessionMachine.Event.FAIL);
             throw new ProtocolException(ErrorCode.INVALID_STATE, "a provider cannot send " + m.body().type());
         }
+        if (state == SessionState.STOPPED && (event == SessionMachine.Event.PAUSE
+                || event == SessionMachine.Event.RESUME || event == SessionMachine.Event.STOP)) {
+            // sent before the provider saw this node's STOP (the messages crossed): take its sequence number, so the
+            // provider's later messages (its final receipt) are not held behind it; the session stays stopped
+            admit(m, SessionMachine.Event.RECEIPT); // signature and sequence; RECEIPT is what keeps STOPPED
+            accepted(m);
+            persist();
+            return List.of();
+        }
         SessionState to = admit(m, event);
         List<SignedMessage> out = new ArrayList<>();
         switch (event) {

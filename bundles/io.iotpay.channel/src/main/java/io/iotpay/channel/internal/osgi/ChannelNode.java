@@ -134,6 +134,14 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
          * message as skipping ahead. A provider that already had it answers REPLAYED, which is an answer.
          */
         final TreeMap<Long, SignedMessage> unacked = new TreeMap<>();
+        /**
+         * Successful polls since the session stopped with something still outstanding. A stopped session is polled
+         * until nothing is outstanding: the provider's final receipt (its answer to this node's STOP) may sit behind
+         * provider messages this node had not polled yet when it stopped.
+         */
+        int pollsAfterStop;
+        /** Stopped and nothing outstanding: no more polls. */
+        boolean drained;
 
         Buyer(ConsumerSession session, URI endpoint, AccountId payer) {
             this.session = session;
@@ -686,15 +694,29 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         }
     }
 
+    /** Polls of a stopped session that still has a gap before its outstanding provider messages, at most. */
+    private static final int MAX_POLLS_AFTER_STOP = 120;
+
     private void poll(Buyer b) {
         synchronized (b) {
             SessionState s = b.session.state();
-            if (s == SessionState.STOPPED || s == SessionState.FAILED) {
+            if (s == SessionState.FAILED || (s == SessionState.STOPPED && b.drained)) {
                 return;
             }
             try {
                 flush(b); // what the provider has not answered yet, in order
                 receive(b, transport.poll(b.endpoint, b.session.id(), b.session.peerSeq()));
+                if (b.session.state() == SessionState.STOPPED) {
+                    // the final receipt is taken and answered once nothing is pending or unanswered
+                    if (b.pending.isEmpty() && b.unacked.isEmpty()) {
+                        b.drained = true;
+                    } else if (++b.pollsAfterStop >= MAX_POLLS_AFTER_STOP) {
+                        b.drained = true;
+                        LOG.warn("Stopped session {}: gave up waiting for provider messages after seq {} ({} pending,"
+                                + " {} unanswered)", b.session.id(), b.session.peerSeq(), b.pending.size(),
+                                b.unacked.size());
+                    }
+                }
             } catch (UncheckedIOException | ProtocolException e) {
                 LOG.debug("Polling session {} failed: {}", b.session.id(), e.getMessage());
             }

@@ -79,6 +79,8 @@ final class TwoNodes implements AutoCloseable {
     volatile boolean providerChainUp = true;
     /** While true the provider's peer endpoint answers 503, as a provider that is down or restarting. */
     volatile boolean providerDown;
+    /** Outbox polls the provider's peer endpoint answered. */
+    final java.util.concurrent.atomic.AtomicInteger consumerPolls = new java.util.concurrent.atomic.AtomicInteger();
     /** The consumer's peer trust: the certificate header its HTTP client sends (off unless a test sets it). */
     volatile PeerTrust consumerTrust = PeerTrust.OFF;
 
@@ -111,6 +113,9 @@ final class TwoNodes implements AutoCloseable {
                         return;
                     }
                     String path = ex.getRequestURI().getPath().substring("/iotpay/peer".length());
+                    if (path.startsWith("/outbox/")) {
+                        consumerPolls.incrementAndGet();
+                    }
                     HttpReply r = new PeerRoutes(provider).handle(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(),
                             ex.getRequestBody().readAllBytes(), ex.getRequestHeaders().getFirst(PeerTrust.HEADER));
                     ex.getResponseHeaders().set("Content-Type", r.contentType());

@@ -303,6 +303,69 @@ class TwoNodesOnAnvilTest {
     }
 
     @Test
+    void aConsumerStopWhileAReceiptWaitsInTheOutboxStillPaysEverythingMetered() {
+        Offer offer = publish();
+        SessionSnapshot s = buy(offer, "0.2");
+        n.step(INTERVAL);
+        n.step(INTERVAL);
+        // the provider meters and sends a receipt that the consumer has not polled yet when it stops; the provider
+        // answers the STOP with the final receipt, one sequence number above the unpolled one
+        n.plugClock.advance(INTERVAL);
+        n.provider.tick();
+        n.plugClock.advance(INTERVAL);
+        assertEquals(SessionState.STOPPED, n.consumer.stop(s.id()).state());
+        for (int i = 0; i < 3; i++) {
+            n.consumer.tick();
+        }
+        SessionSnapshot p = n.provider.session(s.id()).orElseThrow();
+        SessionSnapshot c = n.consumer.session(s.id()).orElseThrow();
+        assertEquals(SessionState.STOPPED, p.state());
+        assertEquals(SessionState.STOPPED, c.state());
+        assertEquals(n.plug.read().cumulativeSubunits(), p.deliveredQuantity(), "the provider metered up to the stop");
+        assertEquals(p.deliveredQuantity(), c.deliveredQuantity(), "the consumer took both receipts");
+        assertEquals(p.owed().units(), n.provider.latestVoucher(s.channel(), SessionRole.PROVIDER).orElseThrow()
+                .cumulative(), "the provider holds a voucher for everything metered up to the stop");
+        assertEquals(p.owed(), c.paid(), "the consumer paid exactly what was metered");
+        int polls = n.consumerPolls.get();
+        n.consumer.tick();
+        n.consumer.tick();
+        assertEquals(polls, n.consumerPolls.get(), "a stopped session with nothing outstanding is not polled again");
+    }
+
+    @Test
+    void aProviderPauseAndResumeCrossingTheConsumersStopDoNotHoldBackTheFinalReceipt() {
+        Offer offer = publish();
+        SessionSnapshot s = buy(offer, "0.2");
+        n.step(INTERVAL);
+        n.step(INTERVAL);
+        // unpolled in the provider's outbox when the consumer stops: RECEIPT, PAUSE, RESUME, RECEIPT
+        n.plugClock.advance(INTERVAL);
+        n.provider.tick();
+        n.provider.pause(s.id());
+        n.provider.resume(s.id());
+        n.plugClock.advance(INTERVAL);
+        n.provider.tick();
+        n.plugClock.advance(INTERVAL);
+        n.consumer.stop(s.id()); // answered with the final receipt
+        for (int i = 0; i < 3; i++) {
+            n.consumer.tick();
+        }
+        SessionSnapshot p = n.provider.session(s.id()).orElseThrow();
+        SessionSnapshot c = n.consumer.session(s.id()).orElseThrow();
+        assertEquals(SessionState.STOPPED, p.state());
+        assertEquals(SessionState.STOPPED, c.state(), "the provider's PAUSE and RESUME do not reopen the session");
+        assertEquals(n.plug.read().cumulativeSubunits(), p.deliveredQuantity());
+        assertEquals(p.deliveredQuantity(), c.deliveredQuantity(), "the consumer took every receipt");
+        assertEquals(p.owed(), c.paid(), "the consumer paid exactly what was metered");
+        assertEquals(p.owed().units(), n.provider.latestVoucher(s.channel(), SessionRole.PROVIDER).orElseThrow()
+                .cumulative(), "the provider holds the final voucher");
+        assertFalse(n.plug.isOn());
+        int polls = n.consumerPolls.get();
+        n.consumer.tick();
+        assertEquals(polls, n.consumerPolls.get(), "nothing outstanding: the stopped session is not polled again");
+    }
+
+    @Test
     void aConsumerThatGoesSilentGetsAtMostTheCreditWindowThenThePlugIsOffAndWhatWasPaidIsClaimed() {
         Offer offer = publish();
         SessionSnapshot s = buy(offer, "0.2");
