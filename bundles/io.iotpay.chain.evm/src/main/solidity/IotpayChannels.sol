@@ -90,8 +90,13 @@ contract IotpayChannels {
         bytes32 s;
     }
 
+    /// @notice Longest challenge period accepted by the constructor. `closesAt` is kept in 32 bits, so
+    ///         `block.timestamp + challengePeriod` must stay below 2^32 (year 2106); a year is far more than any
+    ///         payee needs to claim.
+    uint256 public constant MAX_CHALLENGE_PERIOD = 365 days;
+
     constructor(uint32 challengePeriodSeconds) {
-        if (challengePeriodSeconds == 0) revert InvalidAmount();
+        if (challengePeriodSeconds == 0 || challengePeriodSeconds > MAX_CHALLENGE_PERIOD) revert InvalidAmount();
         challengePeriod = challengePeriodSeconds;
         _cachedChainId = block.chainid;
         _cachedDomainSeparator = _buildDomainSeparator();

@@ -120,10 +120,14 @@ public final class DevnetDeployer {
         }
     }
 
+    /** IotpayChannels.MAX_CHALLENGE_PERIOD: 365 days. */
+    static final long MAX_CHALLENGE_PERIOD_SECONDS = 365L * 24 * 3600;
+
     /** Deploys the three IOTPAY contracts. */
     public Deployment deployAll(long challengePeriodSeconds) {
-        if (challengePeriodSeconds <= 0 || challengePeriodSeconds > 0xFFFFFFFFL) {
-            throw new IllegalArgumentException("challenge period " + challengePeriodSeconds + " s must fit uint32 > 0");
+        if (challengePeriodSeconds <= 0 || challengePeriodSeconds > MAX_CHALLENGE_PERIOD_SECONDS) {
+            throw new IllegalArgumentException("challengePeriodSeconds " + challengePeriodSeconds
+                    + " is invalid: expected 1.." + MAX_CHALLENGE_PERIOD_SECONDS + " (365 days, the contract's bound)");
         }
         String from = account(0);
         long block = Long.decode(rpc.call("eth_blockNumber").asText()) + 1;

@@ -455,4 +455,21 @@ class ChannelsContractTest {
         chain.evm().rpc().call("evm_mine");
         assertEquals(wei(1_500_000), deepScheme.confirmedChannel(id).orElseThrow().deposit());
     }
+
+    /**
+     * Security review L3: closesAt is kept in 32 bits, so the constructor bounds the challenge period (365 days);
+     * above it the deployment reverts instead of letting closesAt wrap to a time in the past.
+     */
+    @Test
+    void theChallengePeriodIsBoundedSoThatClosesAtCannotWrap() {
+        long year = 365L * 24 * 3600;
+        String ok = chain.deploy("IotpayChannels", new org.web3j.abi.datatypes.generated.Uint32(year));
+        IotpaySettlementScheme s = new IotpaySettlementScheme(chain.evm(), AccountId.of(chain.evm().chain(), ok));
+        assertEquals(Duration.ofSeconds(year), s.challengePeriod());
+        IllegalStateException tooLong = assertThrows(IllegalStateException.class,
+                () -> chain.deploy("IotpayChannels", new org.web3j.abi.datatypes.generated.Uint32(year + 1)));
+        assertTrue(tooLong.getMessage().contains("reverted"), tooLong.getMessage());
+        assertThrows(IllegalStateException.class,
+                () -> chain.deploy("IotpayChannels", new org.web3j.abi.datatypes.generated.Uint32(0)));
+    }
 }
