@@ -229,7 +229,13 @@ public final class ConsumerSession extends SessionBase {
                 accepted(m);
                 delivered = q;
                 state = to;
+                Amount signedBefore = lastSigned;
                 out.addAll(pay(m.envelope().seq()));
+                if (lastSigned.equals(signedBefore)) {
+                    // no voucher carried the session state to the store: store the receipt's seq and quantity
+                    // anyway, so a restart polls from here (the provider drops what this node acknowledged)
+                    persist();
+                }
             }
             case PAUSE, RESUME, STOP -> {
                 accepted(m);

@@ -135,12 +135,13 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
          */
         final TreeMap<Long, SignedMessage> unacked = new TreeMap<>();
         /**
-         * Successful polls since the session stopped with something still outstanding. A stopped session is polled
-         * until nothing is outstanding: the provider's final receipt (its answer to this node's STOP) may sit behind
-         * provider messages this node had not polled yet when it stopped.
+         * Polls since the session stopped with something still outstanding (answered or not). A stopped session is
+         * polled until nothing is outstanding: the provider's final receipt (its answer to this node's STOP) may sit
+         * behind provider messages this node had not polled yet when it stopped, or the STOP itself may not have
+         * reached the provider yet.
          */
         int pollsAfterStop;
-        /** Stopped and nothing outstanding: no more polls. */
+        /** Stopped and nothing outstanding (or given up): no more polls, and not restored after a restart. */
         boolean drained;
 
         Buyer(ConsumerSession session, URI endpoint, AccountId payer) {
@@ -661,7 +662,16 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
             if (m.body().type() == MessageType.ERROR) {
                 try {
                     b.session.onMessage(m);
-                    b.lastError = ((Body.Error) m.body()).code() + ": " + ((Body.Error) m.body()).message();
+                    Body.Error error = (Body.Error) m.body();
+                    if (error.code() == ErrorCode.REPLAYED && error.refSeq() > 0
+                            && error.refSeq() <= b.session.ourSeq()) {
+                        // a message sent again (after a restart or a failed POST) that the provider already had:
+                        // it is delivered, nothing is wrong
+                        LOG.debug("Provider already had message seq {} of session {}", error.refSeq(),
+                                b.session.id());
+                        continue;
+                    }
+                    b.lastError = error.code() + ": " + error.message();
                     LOG.warn("Provider refused a message of session {}: {}", b.session.id(), b.lastError);
                 } catch (ProtocolException e) {
                     LOG.warn("Dropped an ERROR for session {}: {}", b.session.id(), e.getMessage());
@@ -694,8 +704,11 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         }
     }
 
-    /** Polls of a stopped session that still has a gap before its outstanding provider messages, at most. */
-    private static final int MAX_POLLS_AFTER_STOP = 120;
+    /**
+     * Polls of a stopped session that still has something outstanding (a gap before the provider's final messages,
+     * a message not answered, or a provider that cannot be reached), at most; then it gives up.
+     */
+    static final int MAX_POLLS_AFTER_STOP = 120;
 
     private void poll(Buyer b) {
         synchronized (b) {
@@ -703,24 +716,39 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
             if (s == SessionState.FAILED || (s == SessionState.STOPPED && b.drained)) {
                 return;
             }
+            String failure = null;
             try {
                 flush(b); // what the provider has not answered yet, in order
                 receive(b, transport.poll(b.endpoint, b.session.id(), b.session.peerSeq()));
-                if (b.session.state() == SessionState.STOPPED) {
-                    // the final receipt is taken and answered once nothing is pending or unanswered
-                    if (b.pending.isEmpty() && b.unacked.isEmpty()) {
-                        b.drained = true;
-                    } else if (++b.pollsAfterStop >= MAX_POLLS_AFTER_STOP) {
-                        b.drained = true;
-                        LOG.warn("Stopped session {}: gave up waiting for provider messages after seq {} ({} pending,"
-                                + " {} unanswered)", b.session.id(), b.session.peerSeq(), b.pending.size(),
-                                b.unacked.size());
-                    }
-                }
             } catch (UncheckedIOException | ProtocolException e) {
-                LOG.debug("Polling session {} failed: {}", b.session.id(), e.getMessage());
+                failure = e.getMessage();
+                LOG.debug("Polling session {} failed: {}", b.session.id(), failure);
+            }
+            if (b.session.state() == SessionState.STOPPED) {
+                // the final receipt is taken and answered once a poll is answered and nothing is pending or
+                // unanswered; a provider that cannot be reached counts against the same bound as a gap
+                if (failure == null && b.pending.isEmpty() && b.unacked.isEmpty()) {
+                    finish(b);
+                } else if (++b.pollsAfterStop >= MAX_POLLS_AFTER_STOP) {
+                    LOG.warn("Stopped session {}: gave up after {} polls waiting for the provider's final messages"
+                            + " after seq {} ({} pending, {} unanswered{}); the session is not restored again",
+                            b.session.id(), b.pollsAfterStop, b.session.peerSeq(), b.pending.size(), b.unacked.size(),
+                            failure == null ? "" : "; last poll: " + failure);
+                    finish(b);
+                }
             }
             observe(b.session.snapshot());
+        }
+    }
+
+    /** A stopped session is done: no more polls, and its purchase is forgotten so a restart does not restore it. */
+    private void finish(Buyer b) {
+        b.drained = true;
+        try {
+            state.removePurchase(b.session.id().value());
+        } catch (UncheckedIOException e) {
+            LOG.warn("Stopped session {} is drained but the node state could not be updated (it will be drained again"
+                    + " after a restart): {}", b.session.id(), e.getMessage());
         }
     }
 
@@ -1031,13 +1059,19 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
         }
     }
 
-    /** Consumer sessions that were running when the node stopped: rebuilt from the store, last message re-sent. */
+    /**
+     * Consumer sessions that were not finished when the node stopped: rebuilt from the store, last message re-sent.
+     * That includes a STOPPED session whose purchase is still in the node state: the node was stopped (or killed)
+     * after it stored its STOP but before the session was drained (its STOP maybe never sent, or the provider's final
+     * receipt not taken or not paid yet). Such a session re-sends its last message (the STOP, or the voucher that
+     * answered the final receipt; the provider answers REPLAYED if it had it) and is drained like a live stopped
+     * session, then forgotten. A drained session's purchase is removed, so it is not restored again.
+     */
     private void restoreBuyers() {
         Map<String, NodeState.Purchase> purchases = state.purchases();
         for (SessionRecord r : store.sessions()) {
             NodeState.Purchase p = purchases.get(r.id().value());
-            if (r.role() != SessionRole.CONSUMER || p == null || r.state() == SessionState.STOPPED
-                    || r.state() == SessionState.FAILED) {
+            if (r.role() != SessionRole.CONSUMER || p == null || r.state() == SessionState.FAILED) {
                 continue;
             }
             try {
@@ -1052,7 +1086,12 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
                 s.lastSent().ifPresent(m -> b.unacked.put(m.envelope().seq(), m)); // REPLAYED if it had it
                 buyers.put(s.id(), b);
                 seen.put(seenKey(s.snapshot()), s.snapshot());
-                LOG.info("Restored consumer session {} ({})", s.id(), s.state());
+                if (s.state() == SessionState.STOPPED) {
+                    LOG.info("Restored consumer session {} ({}: re-sending its last message, seq {}, and draining the"
+                            + " provider's final messages)", s.id(), s.state(), s.ourSeq());
+                } else {
+                    LOG.info("Restored consumer session {} ({})", s.id(), s.state());
+                }
             } catch (RuntimeException e) {
                 LOG.warn("Consumer session {} cannot be restored: {}", r.id(), e.getMessage());
             }

@@ -19,7 +19,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * What the node needs after a restart besides the channel store: the offers it published (their signed OFFER
  * messages, republished under the same ids so stored provider sessions can be restored) and the terms of its
- * purchases (budget and price cap, which the store does not hold). A small JSON file, replaced atomically.
+ * purchases (budget and price cap, which the store does not hold) until the session is finished: a purchase is kept
+ * while its session runs, and after it stopped until the provider's final messages were taken and answered (then it
+ * is removed, so a finished session is never restored). A small JSON file, replaced atomically.
  */
 final class NodeState {
 
@@ -68,6 +70,15 @@ final class NodeState {
     synchronized void putPurchase(String sessionId, Purchase p) {
         purchases.put(sessionId, p);
         save();
+    }
+
+    /**
+     * Forgets a purchase whose session is finished (stopped and drained, or given up): it is not restored again.
+     */
+    synchronized void removePurchase(String sessionId) {
+        if (purchases.remove(sessionId) != null) {
+            save();
+        }
     }
 
     private void save() {

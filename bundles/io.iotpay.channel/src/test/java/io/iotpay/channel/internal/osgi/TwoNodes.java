@@ -79,6 +79,13 @@ final class TwoNodes implements AutoCloseable {
     volatile boolean providerChainUp = true;
     /** While true the provider's peer endpoint answers 503, as a provider that is down or restarting. */
     volatile boolean providerDown;
+    /** Requests that reached the provider's peer endpoint (answered or not). */
+    final java.util.concurrent.atomic.AtomicInteger consumerRequests = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * While true the provider handles each POSTed message but its answer is lost (the consumer sees 503), as a
+     * consumer that dies after sending a message and before reading the reply.
+     */
+    volatile boolean answersLost;
     /** Outbox polls the provider's peer endpoint answered. */
     final java.util.concurrent.atomic.AtomicInteger consumerPolls = new java.util.concurrent.atomic.AtomicInteger();
     /** The consumer's peer trust: the certificate header its HTTP client sends (off unless a test sets it). */
@@ -108,6 +115,7 @@ final class TwoNodes implements AutoCloseable {
             consumer = newConsumer();
             server.createContext("/iotpay/peer", ex -> {
                 try (ex) {
+                    consumerRequests.incrementAndGet();
                     if (providerDown) {
                         ex.sendResponseHeaders(503, -1);
                         return;
@@ -118,6 +126,10 @@ final class TwoNodes implements AutoCloseable {
                     }
                     HttpReply r = new PeerRoutes(provider).handle(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(),
                             ex.getRequestBody().readAllBytes(), ex.getRequestHeaders().getFirst(PeerTrust.HEADER));
+                    if (answersLost && "POST".equals(ex.getRequestMethod())) {
+                        ex.sendResponseHeaders(503, -1);
+                        return;
+                    }
                     ex.getResponseHeaders().set("Content-Type", r.contentType());
                     for (Map.Entry<String, String> h : r.headers().entrySet()) {
                         ex.getResponseHeaders().set(h.getKey(), h.getValue());

@@ -365,6 +365,119 @@ class TwoNodesOnAnvilTest {
         assertEquals(polls, n.consumerPolls.get(), "nothing outstanding: the stopped session is not polled again");
     }
 
+    /**
+     * Both sides stopped, agree on the delivered energy (everything the plug metered), the consumer paid it exactly
+     * (energy x price rounded down), the provider holds that voucher and claims it on chain.
+     */
+    private void assertFinishedAndPaid(SessionSnapshot s) {
+        SessionSnapshot p = n.provider.session(s.id()).orElseThrow();
+        SessionSnapshot c = n.consumer.session(s.id()).orElseThrow();
+        assertEquals(SessionState.STOPPED, p.state(), "the provider got the STOP");
+        assertEquals(SessionState.STOPPED, c.state());
+        assertFalse(n.plug.isOn(), "the plug is off");
+        assertEquals(n.plug.read().cumulativeSubunits(), p.deliveredQuantity(), "the provider metered up to the stop");
+        assertEquals(p.deliveredQuantity(), c.deliveredQuantity(), "the consumer took the final receipt");
+        Amount expected = Price.parse("0.3 ETH/kWh", ETH).costOf(p.deliveredQuantity(), java.math.RoundingMode.FLOOR);
+        assertTrue(expected.isGreaterThan(Amount.zero(ETH)));
+        assertEquals(expected, p.owed());
+        assertEquals(expected, p.paid(), "the provider was paid energy x price rounded down");
+        assertEquals(expected, c.paid(), "the consumer paid energy x price rounded down");
+        assertEquals(expected.units(), n.provider.latestVoucher(s.channel(), SessionRole.PROVIDER).orElseThrow()
+                .cumulative(), "the provider holds the final voucher durably");
+        n.provider.settle();
+        assertEquals(expected, n.scheme().earnings(n.payee, ETH), "the final voucher is claimed on chain");
+    }
+
+    /** The consumer stores its STOP, cannot send it, and is killed: the provider meters on, unaware. */
+    private SessionSnapshot stopStoredButNeverSent() {
+        Offer offer = publish();
+        SessionSnapshot s = buy(offer, "0.2");
+        n.step(INTERVAL);
+        n.step(INTERVAL);
+        n.providerDown = true;
+        n.plugClock.advance(INTERVAL);
+        n.provider.tick(); // a receipt the consumer does not poll any more
+        n.plugClock.advance(INTERVAL);
+        assertEquals(SessionState.STOPPED, n.consumer.stop(s.id()).state(), "the STOP is stored, its POST fails");
+        n.restartConsumer(); // killed before it could send the STOP again
+        n.providerDown = false;
+        assertEquals(SessionState.RUNNING, n.provider.session(s.id()).orElseThrow().state(),
+                "the provider never heard the STOP");
+        assertTrue(n.plug.isOn());
+        return s;
+    }
+
+    @Test
+    void aConsumerKilledAfterStoringItsStopBeforeSendingItFinishesTheSessionAfterARestart() {
+        SessionSnapshot s = stopStoredButNeverSent();
+        assertEquals(SessionState.STOPPED, n.consumer.session(s.id()).orElseThrow().state());
+        for (int i = 0; i < 3; i++) {
+            n.consumer.tick(); // the restored session sends its STOP, takes both receipts and pays them
+        }
+        assertFinishedAndPaid(s);
+    }
+
+    @Test
+    void aConsumerKilledBeforeTakingTheFinalReceiptOfItsStopPaysItAfterARestart() {
+        Offer offer = publish();
+        SessionSnapshot s = buy(offer, "0.2");
+        n.step(INTERVAL);
+        n.step(INTERVAL);
+        n.plugClock.advance(INTERVAL);
+        n.answersLost = true; // the provider takes the STOP and answers with the final receipt, which is lost
+        assertEquals(SessionState.STOPPED, n.consumer.stop(s.id()).state());
+        n.answersLost = false;
+        SessionSnapshot p = n.provider.session(s.id()).orElseThrow();
+        assertEquals(SessionState.STOPPED, p.state(), "the STOP reached the provider");
+        assertTrue(p.owed().isGreaterThan(p.paid()), "the final receipt is unpaid");
+        n.restartConsumer(); // killed before it polled the final receipt
+        for (int i = 0; i < 3; i++) {
+            n.consumer.tick(); // STOP sent again (REPLAYED: delivered), final receipt polled and paid
+        }
+        assertFinishedAndPaid(s);
+    }
+
+    @Test
+    void aStoppedSessionDrainedAfterARestartIsNotRestoredAgain() {
+        SessionSnapshot s = stopStoredButNeverSent();
+        int before = n.consumerRequests.get();
+        for (int i = 0; i < 3; i++) {
+            n.consumer.tick();
+        }
+        assertTrue(n.consumerRequests.get() > before, "the restored session talked to the provider");
+        assertFinishedAndPaid(s);
+        int drained = n.consumerRequests.get();
+        n.consumer.tick();
+        assertEquals(drained, n.consumerRequests.get(), "drained: not polled again");
+
+        n.restartConsumer();
+        for (int i = 0; i < 3; i++) {
+            n.consumer.tick();
+        }
+        assertEquals(drained, n.consumerRequests.get(), "nothing restored: no message sent again, no poll");
+        SessionSnapshot c = n.consumer.session(s.id()).orElseThrow();
+        assertEquals("stored", c.detail(), "shown from the store, not live");
+        assertEquals(SessionState.STOPPED, c.state());
+        assertEquals(n.provider.session(s.id()).orElseThrow().paid(), c.paid());
+    }
+
+    @Test
+    void aRestoredStoppedSessionWhoseProviderIsGoneGivesUpAfterTheBoundAndIsNotRestoredAgain() {
+        SessionSnapshot s = stopStoredButNeverSent();
+        n.providerDown = true; // and it stays away
+        int before = n.consumerRequests.get();
+        for (int i = 0; i < ChannelNode.MAX_POLLS_AFTER_STOP + 30; i++) {
+            n.consumer.tick();
+        }
+        assertEquals(ChannelNode.MAX_POLLS_AFTER_STOP, n.consumerRequests.get() - before,
+                "one attempt per poll (the STOP), then it gives up");
+        n.restartConsumer();
+        n.consumer.tick();
+        n.consumer.tick();
+        assertEquals(before + ChannelNode.MAX_POLLS_AFTER_STOP, n.consumerRequests.get(), "not restored again");
+        assertEquals(SessionState.STOPPED, n.consumer.session(s.id()).orElseThrow().state());
+    }
+
     @Test
     void aConsumerThatGoesSilentGetsAtMostTheCreditWindowThenThePlugIsOffAndWhatWasPaidIsClaimed() {
         Offer offer = publish();
