@@ -40,12 +40,7 @@ public final class PaidServlet extends HttpServlet {
                 req.getHeader("X-IOTPAY-Certificate")));
     }
 
-    /** Routing shared with the tests' JDK server. */
-    public static HttpReply route(PeerGateway gateway, String pathInfo, String voucherHeader) {
-        return route(gateway, pathInfo, voucherHeader, null);
-    }
-
-    /** Routing with the consumer's certificate header (peer trust). */
+    /** Routing with the consumer's certificate header (peer trust), shared with the tests' JDK server. */
     public static HttpReply route(PeerGateway gateway, String pathInfo, String voucherHeader,
             String certificateHeader) {
         String p = pathInfo == null ? "" : pathInfo;

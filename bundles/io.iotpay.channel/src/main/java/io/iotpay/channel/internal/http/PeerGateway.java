@@ -67,14 +67,8 @@ public interface PeerGateway {
      *
      * @param offerId the offer of the resource
      * @param voucherHeader the {@code X-IOTPAY-Voucher} header, or null
+     * @param certificateHeader the consumer's certificate chain ({@code X-IOTPAY-Certificate} header, or the verified
+     *        TLS client chain), or null; peer trust by certificate requires it for every paid request
      */
-    HttpReply paid(String offerId, String voucherHeader);
-
-    /**
-     * Like {@link #paid(String, String)} with the consumer's {@code X-IOTPAY-Certificate} header (may be null), which
-     * peer trust by certificate requires for every paid request.
-     */
-    default HttpReply paid(String offerId, String voucherHeader, String certificateHeader) {
-        return paid(offerId, voucherHeader);
-    }
+    HttpReply paid(String offerId, String voucherHeader, String certificateHeader);
 }

@@ -94,8 +94,9 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
         this.node = new ChannelNode(wallet, chain -> Optional.ofNullable(connectors.get(chain)), store,
                 id -> Optional.ofNullable(devices.get(id)), this::fire,
                 new HttpPeerClient(codec, Duration.ofSeconds(15), peerTrust::requestHeaders,
-                        new TlsContextCache(config.certificateDevice(), () -> Optional.ofNullable(identity),
-                                peerTrust.enabled())::current),
+                        peerTrust.enabled() ? new TlsContextCache(peerTrust::ownChainPem,
+                                () -> requireIdentity().tlsContext(config.certificateDevice().trim()))::current
+                                : Optional::empty),
                 settings);
         node.peerTrust(peerTrust);
         node.voucherEnvelopeCheck(config.voucherEnvelopeCheck());
@@ -206,6 +207,14 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
             policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
     void bindDeviceIdentity(io.iotpay.api.identity.DeviceIdentity identity) {
         this.identity = identity;
+    }
+
+    private io.iotpay.api.identity.DeviceIdentity requireIdentity() {
+        io.iotpay.api.identity.DeviceIdentity id = identity;
+        if (id == null) {
+            throw new IllegalStateException("no device PKI (DeviceIdentity) is bound");
+        }
+        return id;
     }
 
     void unbindDeviceIdentity(io.iotpay.api.identity.DeviceIdentity identity) {
@@ -354,11 +363,6 @@ public final class ChannelEngineComponent implements ChannelEngine, PeerGateway 
     @Override
     public List<SignedMessage> handle(byte[] json, String certificateHeader) {
         return node.handle(json, certificateHeader);
-    }
-
-    @Override
-    public io.iotpay.channel.internal.http.HttpReply paid(String offerId, String voucherHeader) {
-        return node.paid(offerId, voucherHeader);
     }
 
     @Override

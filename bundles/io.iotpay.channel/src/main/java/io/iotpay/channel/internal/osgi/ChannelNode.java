@@ -763,15 +763,11 @@ public final class ChannelNode implements ChannelEngine, PeerGateway, AutoClosea
     /** Response header of a served paid request: the credit left on the channel, in base units. */
     public static final String CREDIT_HEADER = "X-IOTPAY-Credit";
 
-    @Override
-    public HttpReply paid(String offerId, String voucherHeader) {
-        return paid(offerId, voucherHeader, null);
-    }
-
     /**
      * Pay-per-request with the consumer's certificate header ({@code X-IOTPAY-Certificate}, may be null): with peer
      * trust on, a paid request is served only if that certificate is valid for the request's signer.
      */
+    @Override
     public HttpReply paid(String offerId, String voucherHeader, String certificateHeader) {
         Offer offer = offers.get(offerId);
         ProviderNode p = provider;

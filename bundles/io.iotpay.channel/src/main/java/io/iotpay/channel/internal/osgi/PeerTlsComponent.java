@@ -1,6 +1,5 @@
 package io.iotpay.channel.internal.osgi;
 
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,7 +42,8 @@ public final class PeerTlsComponent {
     private final ScheduledExecutorService timer;
     private volatile DeviceIdentity identity;
     private io.iotpay.channel.internal.http.TlsPeerListener listener;
-    private String servedChain;
+    private final TlsContextCache contexts;
+    private SSLContext served;
     private boolean toldWaiting;
     private String lastProblem;
 
@@ -53,6 +53,16 @@ public final class PeerTlsComponent {
         this.host = config.peerTlsHost().isBlank() ? "127.0.0.1" : config.peerTlsHost().trim();
         this.device = config.certificateDevice().trim();
         this.routes = new PeerRoutes(gateway);
+        this.contexts = new TlsContextCache(() -> {
+            DeviceIdentity id = identity;
+            return id == null ? Optional.empty() : id.certificateChain(device);
+        }, () -> {
+            DeviceIdentity id = identity;
+            if (id == null) {
+                throw new IllegalStateException("no device PKI (DeviceIdentity) is bound");
+            }
+            return id.tlsContext(device);
+        });
         if (port <= 0) {
             timer = null;
             return;
@@ -99,9 +109,8 @@ public final class PeerTlsComponent {
 
     private synchronized void check() {
         try {
-            DeviceIdentity id = identity;
-            Optional<String> chain = id == null ? Optional.empty() : id.certificateChain(device);
-            if (chain.isEmpty()) {
+            Optional<SSLContext> current = contexts.current();
+            if (current.isEmpty()) {
                 if (!toldWaiting) {
                     LOG.info("Mutual-TLS peer endpoint on {}:{} waits for a certificate of device {} "
                             + "(iotpay:cert-issue {} <account>)", host, port, device, device);
@@ -109,10 +118,10 @@ public final class PeerTlsComponent {
                 }
                 return;
             }
-            if (Objects.equals(chain.get(), servedChain)) {
+            SSLContext ctx = current.get();
+            if (ctx == served) {
                 return;
             }
-            SSLContext ctx = id.tlsContext(device);
             if (listener == null) {
                 listener = new io.iotpay.channel.internal.http.TlsPeerListener(host, port, ctx, routes);
                 LOG.info("Mutual-TLS peer endpoint {} up, presenting device {}'s certificate", listener.endpoint(),
@@ -122,7 +131,7 @@ public final class PeerTlsComponent {
                 LOG.info("Mutual-TLS peer endpoint {} now presents device {}'s re-issued certificate",
                         listener.endpoint(), device);
             }
-            servedChain = chain.get();
+            served = ctx;
             toldWaiting = false;
             lastProblem = null;
         } catch (RuntimeException | LinkageError e) {

@@ -152,6 +152,14 @@ public final class PeerTrust {
     }
 
     /**
+     * This node's certificate chain (PEM) as presented to peers (looked up again at most every 10 s), empty when off
+     * or when no certificate was issued here for {@code certificateDevice}.
+     */
+    public Optional<String> ownChainPem() {
+        return enabled() ? ownChain().map(OwnChain::pem) : Optional.empty();
+    }
+
+    /**
      * Consumer: the headers for every request to a provider ({@value #HEADER} with this node's chain), empty when off
      * or when there is no certificate to present (the provider then refuses with a message saying so).
      */
@@ -262,16 +270,19 @@ public final class PeerTrust {
             throw untrusted("NO_CERTIFICATE", "the request carries no " + HEADER + " header (the consumer needs "
                     + "peerTrust=certificate and a certificate for " + from + ")");
         }
+        check(decodeHeader(header), from, "consumer");
+    }
+
+    /** The PEM chain of a certificate header (base64 of PEM, at most {@value #MAX_HEADER} characters). */
+    private static String decodeHeader(String header) {
         if (header.length() > MAX_HEADER) {
             throw untrusted("NO_CERTIFICATE", HEADER + " is larger than " + MAX_HEADER + " characters");
         }
-        String pem;
         try {
-            pem = new String(Base64.getDecoder().decode(header.trim()), StandardCharsets.UTF_8);
+            return new String(Base64.getDecoder().decode(header.trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw untrusted("NO_CERTIFICATE", HEADER + " is not base64");
         }
-        check(pem, from, "consumer");
     }
 
     private void check(String pem, AccountId signer, String role) {
@@ -309,12 +320,7 @@ public final class PeerTrust {
             throw untrusted("NO_CERTIFICATE", "the outbox of session " + session + " is read with the consumer's "
                     + "TLS certificate only");
         }
-        String pem;
-        try {
-            pem = new String(Base64.getDecoder().decode(tlsChain.trim()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw untrusted("NO_CERTIFICATE", "the TLS certificate chain is not base64");
-        }
+        String pem = decodeHeader(tlsChain);
         AccountId reader = paymentAccount(pem).orElseThrow(() -> untrusted("ACCOUNT_MISMATCH",
                 "the reader's TLS certificate names no CAIP-10 payment account"));
         if (!sameAccount(reader, consumer)) {

@@ -1,69 +1,47 @@
 package io.iotpay.channel.internal.osgi;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
-import io.iotpay.api.identity.DeviceIdentity;
-
 /**
- * The consumer's mutual-TLS context for {@code https} peers: built by the device PKI for this node's
- * {@code certificateDevice}, kept while that device's certificate chain stays the same (looked up again at most every
- * {@link #RECHECK}), so that the HTTP client and its TLS sessions are reused. Empty when peer trust is off, when no
- * PKI is bound, or when no certificate was issued for the device yet.
+ * This node's mutual-TLS context, built by the device PKI for its {@code certificateDevice} and kept (the same
+ * instance, so that HTTP clients and TLS listeners are reused) while that device's certificate chain stays the same;
+ * built again when the chain changes (re-issued). Empty while there is no certificate.
  */
 final class TlsContextCache {
 
-    static final Duration RECHECK = Duration.ofSeconds(5);
+    private final Supplier<Optional<String>> chain;
+    private final Supplier<SSLContext> build;
+    private String builtFor;
+    private SSLContext context;
 
-    private record Entry(String chain, SSLContext context, Instant checkedAt) {
-    }
-
-    private final String device;
-    private final Supplier<Optional<DeviceIdentity>> identity;
-    private final boolean enabled;
-    private final Clock clock;
-    private Entry entry;
-
-    TlsContextCache(String device, Supplier<Optional<DeviceIdentity>> identity, boolean enabled) {
-        this(device, identity, enabled, Clock.systemUTC());
-    }
-
-    TlsContextCache(String device, Supplier<Optional<DeviceIdentity>> identity, boolean enabled, Clock clock) {
-        this.device = device == null ? "" : device.trim();
-        this.identity = Objects.requireNonNull(identity, "identity");
-        this.enabled = enabled;
-        this.clock = Objects.requireNonNull(clock, "clock");
+    /**
+     * @param chain this node's current certificate chain (PEM), empty when none was issued (or no PKI is bound)
+     * @param build builds the context for the current chain ({@code DeviceIdentity.tlsContext(device)})
+     */
+    TlsContextCache(Supplier<Optional<String>> chain, Supplier<SSLContext> build) {
+        this.chain = Objects.requireNonNull(chain, "chain");
+        this.build = Objects.requireNonNull(build, "build");
     }
 
     /**
-     * @return the context for this node's certificate, the same instance while the certificate is unchanged
+     * @return the context for this node's current certificate, the same instance while the certificate is unchanged
      * @throws IllegalStateException if the PKI cannot build it (e.g. the device keys are locked)
      */
     synchronized Optional<SSLContext> current() {
-        if (!enabled || device.isEmpty()) {
+        Optional<String> pem = chain.get();
+        if (pem.isEmpty()) {
+            builtFor = null;
+            context = null;
             return Optional.empty();
         }
-        Instant now = clock.instant();
-        if (entry != null && now.isBefore(entry.checkedAt().plus(RECHECK))) {
-            return Optional.of(entry.context());
+        if (!pem.get().equals(builtFor)) {
+            context = build.get();
+            builtFor = pem.get();
         }
-        Optional<DeviceIdentity> id = identity.get();
-        Optional<String> chain = id.flatMap(i -> i.certificateChain(device));
-        if (chain.isEmpty()) {
-            entry = null;
-            return Optional.empty();
-        }
-        if (entry != null && entry.chain().equals(chain.get())) {
-            entry = new Entry(entry.chain(), entry.context(), now);
-        } else {
-            entry = new Entry(chain.get(), id.get().tlsContext(device), now);
-        }
-        return Optional.of(entry.context());
+        return Optional.of(context);
     }
 }

@@ -108,11 +108,6 @@ class MutualTlsPeerTest {
         }
 
         @Override
-        public HttpReply paid(String offerId, String voucherHeader) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
         public HttpReply paid(String offerId, String voucherHeader, String certificateHeader) {
             paidCalls.add(offerId + " " + voucherHeader + " " + (certificateHeader != null));
             return HttpReply.problem(402, "PAYMENT_REQUIRED", "test");

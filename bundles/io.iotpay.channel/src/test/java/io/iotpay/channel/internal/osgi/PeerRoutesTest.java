@@ -55,7 +55,7 @@ class PeerRoutesTest {
         }
 
         @Override
-        public HttpReply paid(String offerId, String voucherHeader) {
+        public HttpReply paid(String offerId, String voucherHeader, String certificateHeader) {
             throw new UnsupportedOperationException();
         }
     };
